@@ -1,0 +1,369 @@
+"""The `extractor` command line: a thin layer over the pipeline, store and audit.
+
+Each command parses its options, calls one library function and prints. Bad
+input files are reported on stderr, one line each, and never stop a run.
+"""
+from __future__ import annotations
+
+import csv
+import json
+import sys
+from enum import Enum
+from pathlib import Path
+from typing import Optional
+
+import typer
+
+app = typer.Typer(
+    name="extractor",
+    help="Coverage figures (BHYT, BHXH, BHTN) from Vietnamese press releases, news and "
+         "official letters: extract them, store them in a searchable database, search, "
+         "export and audit them.",
+    no_args_is_help=True,
+    add_completion=False,
+    rich_markup_mode="rich",
+    pretty_exceptions_enable=False,
+)
+
+DEFAULT_DB = "indicators.db"
+
+
+class OutFormat(str, Enum):
+    jsonl = "jsonl"
+    json = "json"
+    csv = "csv"
+
+
+class EntityFormat(str, Enum):
+    jsonl = "jsonl"
+    table = "table"
+
+
+class TableFormat(str, Enum):
+    table = "table"
+    csv = "csv"
+    json = "json"
+
+
+class ExportFormat(str, Enum):
+    csv = "csv"
+    parquet = "parquet"
+    xlsx = "xlsx"
+
+
+class AuditFormat(str, Enum):
+    table = "table"
+    csv = "csv"
+    html = "html"
+
+
+def _err(msg: str) -> None:
+    print(msg, file=sys.stderr, flush=True)
+
+
+def _collect_inputs(paths: list[str]) -> tuple[list[str], list[tuple[str, object]]]:
+    from .ingest import iter_inputs
+    good, bad = [], []
+    for path, err in iter_inputs(paths):
+        (bad.append((path, err)) if err is not None else good.append(path))
+    return good, bad
+
+
+class _Progress:
+    """A progress bar on stderr, only when stderr is a terminal and there is enough to show."""
+
+    def __init__(self, total: int, quiet: bool, what: str = "files"):
+        self.bar = None
+        if quiet or total <= 5 or not sys.stderr.isatty():
+            return
+        from rich.console import Console
+        from rich.progress import (BarColumn, MofNCompleteColumn, Progress, TextColumn,
+                                   TimeRemainingColumn)
+        self.bar = Progress(TextColumn("[bold]extracting"), BarColumn(), MofNCompleteColumn(),
+                            TextColumn("{task.fields[rate]}"), TimeRemainingColumn(),
+                            console=Console(stderr=True), transient=False)
+        self.task = self.bar.add_task(what, total=total, rate="")
+        self.bar.start()
+        import time
+        self._t0 = time.monotonic()
+        self._n = 0
+
+    def advance(self) -> None:
+        if self.bar is None:
+            return
+        import time
+        self._n += 1
+        dt = max(1e-6, time.monotonic() - self._t0)
+        self.bar.update(self.task, advance=1, rate=f"{self._n / dt:.1f} docs/s")
+
+    def close(self) -> None:
+        if self.bar is not None:
+            self.bar.stop()
+
+
+class _ExtractionRun:
+    """Extract many inputs, reporting bad files on stderr; counts what happened."""
+
+    def __init__(self, paths: list[str], jobs: Optional[int], quiet: bool, use_ner: bool):
+        self.paths, self.jobs, self.quiet, self.use_ner = paths, jobs, quiet, use_ner
+        self.ok = 0
+        self.failed = 0
+
+    def __iter__(self):
+        from .pipeline import Options, iter_extract
+        good, bad = _collect_inputs(self.paths)
+        for _, err in bad:
+            _err(f"error: {err}")
+        self.failed += len(bad)
+        progress = _Progress(len(good), self.quiet)
+        try:
+            for path, res in iter_extract(good, jobs=self.jobs, options=Options(use_ner=self.use_ner)):
+                progress.advance()
+                if isinstance(res, Exception):
+                    self.failed += 1
+                    _err(f"error: {res}")
+                    continue
+                self.ok += 1
+                if not self.quiet:
+                    for w in res.document.get("warnings") or []:
+                        _err(f"warning: {path}: {w}")
+                yield res
+        finally:
+            progress.close()
+
+
+@app.command()
+def extract(
+    paths: list[str] = typer.Argument(..., help="Files or folders (walked recursively): "
+                                      ".txt .md .html .htm .pdf .docx"),
+    output: Optional[Path] = typer.Option(None, "-o", "--output", help="Write here instead of stdout."),
+    fmt: OutFormat = typer.Option(OutFormat.jsonl, "--format", "-f", help="jsonl (one record per line), json or csv."),
+    jobs: Optional[int] = typer.Option(None, "--jobs", "-j", help="Worker processes (default: all cores)."),
+    quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress bar, no warnings."),
+    no_ner: bool = typer.Option(False, "--no-ner", help="Rules only: skip the statistical NER."),
+):
+    """Extract coverage records from documents (one JSON object per record)."""
+    from .records.flatten import CSV_COLUMNS, flatten_record
+    out = open(output, "w", encoding="utf-8", newline="") if output else sys.stdout
+    run = _ExtractionRun(paths, jobs, quiet, not no_ner)
+    n_records = 0
+    try:
+        if fmt is OutFormat.csv:
+            writer = csv.DictWriter(out, fieldnames=CSV_COLUMNS, extrasaction="ignore")
+            writer.writeheader()
+        elif fmt is OutFormat.json:
+            out.write("[")
+        for ex in run:
+            for rec in ex.records:
+                if fmt is OutFormat.jsonl:
+                    out.write(json.dumps(rec, ensure_ascii=False) + "\n")
+                elif fmt is OutFormat.json:
+                    out.write(("," if n_records else "") + "\n" + json.dumps(rec, ensure_ascii=False))
+                else:
+                    writer.writerow(flatten_record(rec))
+                n_records += 1
+            out.flush()
+        if fmt is OutFormat.json:
+            out.write("\n]\n")
+    finally:
+        if output:
+            out.close()
+    if not quiet:
+        _err(f"{run.ok} documents read, {run.failed} failed, {n_records} records")
+    if run.ok == 0:
+        if run.failed == 0:
+            _err("error: no supported input files found (.txt .md .html .htm .pdf .docx)")
+        raise typer.Exit(1)
+
+
+@app.command()
+def entities(
+    paths: list[str] = typer.Argument(..., help="Files or folders."),
+    fmt: EntityFormat = typer.Option(EntityFormat.jsonl, "--format", "-f", help="jsonl or a readable table."),
+    types: Optional[str] = typer.Option(None, "--types", help="Comma-separated entity types to keep, e.g. OFFICIAL,PROVINCE."),
+    no_ner: bool = typer.Option(False, "--no-ner", help="Rules only: skip the statistical NER."),
+    quiet: bool = typer.Option(False, "--quiet", "-q"),
+):
+    """Print the entities found in documents: places, organizations, officials, figures, dates."""
+    keep = {t.strip().upper() for t in types.split(",")} if types else None
+    rows = []
+    run = _ExtractionRun(paths, 1, quiet, not no_ner)
+    for ex in run:
+        for e in ex.entities:
+            if keep and e["type"] not in keep:
+                continue
+            row = {"source": ex.document.get("source"), **e}
+            if fmt is EntityFormat.jsonl:
+                print(json.dumps(row, ensure_ascii=False))
+            else:
+                rows.append(row)
+    if fmt is EntityFormat.table:
+        from rich.console import Console
+        from rich.table import Table
+        t = Table(show_lines=False)
+        for col in ("source", "type", "text", "normalized"):
+            t.add_column(col, overflow="fold")
+        for r in rows:
+            norm = r["normalized"]
+            if isinstance(norm, dict):
+                norm = ", ".join(f"{k}={v}" for k, v in norm.items() if v not in (None, "", False))
+            t.add_row(Path(str(r["source"])).name, r["type"], r["text"], str(norm if norm is not None else ""))
+        Console().print(t)
+    if run.ok == 0:
+        raise typer.Exit(1)
+
+
+@app.command()
+def text(path: str = typer.Argument(..., help="One file."),
+         clean: bool = typer.Option(False, "--clean", help="Show the cleaned working text instead.")):
+    """Print the text extracted from a file (evidence offsets point into it)."""
+    from .ingest import ReadError, read_path
+    from .ingest.cleanup import clean as clean_text
+    try:
+        doc = read_path(path)
+    except ReadError as e:
+        _err(f"error: {e}")
+        raise typer.Exit(1)
+    sys.stdout.write(clean_text(doc.text).text + "\n" if clean else doc.text)
+
+
+@app.command()
+def ingest(
+    paths: list[str] = typer.Argument(..., help="Files or folders to add to the database."),
+    db: Path = typer.Option(DEFAULT_DB, "--db", help="SQLite database file (created if missing)."),
+    jobs: Optional[int] = typer.Option(None, "--jobs", "-j", help="Worker processes (default: all cores)."),
+    quiet: bool = typer.Option(False, "--quiet", "-q"),
+    no_ner: bool = typer.Option(False, "--no-ner", help="Rules only: skip the statistical NER."),
+):
+    """Extract documents and store documents, entities and records in the database.
+
+    An unchanged file (same content hash) is skipped; a changed one replaces its old
+    records in one transaction; an interrupted run is completed by the next one."""
+    from . import store
+    good, bad = _collect_inputs(paths)
+    for path, err in bad:
+        _err(f"error: {err}")
+    progress = _Progress(len(good), quiet)
+    try:
+        stats = store.ingest(good, str(db), jobs=jobs, use_ner=not no_ner,
+                             progress=progress.advance,
+                             on_error=lambda path, err: _err(f"error: {err}"))
+    finally:
+        progress.close()
+    if not quiet:
+        _err(f"{db}: {stats.summary()}")
+    if good and not stats.readable:
+        raise typer.Exit(1)
+    if not good:
+        _err("error: no supported input files found")
+        raise typer.Exit(1)
+
+
+def _need_db(db: Path) -> None:
+    if not db.exists():
+        _err(f"error: database {db} not found (create it with `extractor ingest PATH --db {db}`)")
+        raise typer.Exit(2)
+
+
+@app.command()
+def search(
+    query: str = typer.Argument("", help="Words to find in evidence and document text; "
+                                "diacritics optional ('bac giang' finds 'Bắc Giang')."),
+    db: Path = typer.Option(DEFAULT_DB, "--db"),
+    province: Optional[str] = typer.Option(None, "--province", "-p"),
+    scheme: Optional[str] = typer.Option(None, "--scheme", "-s", help="BHYT, BHXH_TN, BHXH_BB, BHXH, BHTN"),
+    metric: Optional[str] = typer.Option(None, "--metric", "-m"),
+    date_from: Optional[str] = typer.Option(None, "--from", help="Period end on or after (YYYY[-MM[-DD]])."),
+    date_to: Optional[str] = typer.Option(None, "--to", help="Period end on or before."),
+    limit: int = typer.Option(50, "--limit", "-n"),
+    fmt: TableFormat = typer.Option(TableFormat.table, "--format", "-f"),
+):
+    """Search the records (and the text of their documents)."""
+    from . import store
+    _need_db(db)
+    rows = store.search(str(db), query, province=province, scheme=scheme, metric=metric,
+                        date_from=date_from, date_to=date_to, limit=limit)
+    store.print_rows(rows, fmt.value)
+
+
+@app.command()
+def export(
+    db: Path = typer.Option(DEFAULT_DB, "--db"),
+    fmt: ExportFormat = typer.Option(..., "--format", "-f"),
+    output: Optional[Path] = typer.Option(None, "-o", "--output", help="Default: records.<format>"),
+):
+    """Export every record, one row each (region and period flattened)."""
+    from . import store
+    _need_db(db)
+    out = output or Path(f"records.{fmt.value}")
+    n = store.export(str(db), str(out), fmt.value)
+    _err(f"{n} records written to {out}")
+
+
+@app.command()
+def audit(
+    db: Path = typer.Option(DEFAULT_DB, "--db"),
+    fmt: AuditFormat = typer.Option(AuditFormat.table, "--format", "-f"),
+    output: Optional[Path] = typer.Option(None, "-o", "--output", help="Write to a file (default stdout; html: audit.html)."),
+):
+    """Audit figures across sources: conflicts, arithmetic, suspicious jumps."""
+    from . import audit as audit_mod
+    _need_db(db)
+    report = audit_mod.run_audit(str(db))
+    if fmt is AuditFormat.html and output is None:
+        output = Path("audit.html")
+    rendered = audit_mod.render(report, fmt.value)
+    if output:
+        Path(output).write_text(rendered, encoding="utf-8") if isinstance(rendered, str) else None
+        _err(f"audit written to {output}: {report.summary()}")
+    else:
+        if isinstance(rendered, str):
+            sys.stdout.write(rendered)
+        _err(report.summary())
+
+
+@app.command()
+def serve(
+    db: Path = typer.Option(DEFAULT_DB, "--db"),
+    port: int = typer.Option(8001, "--port"),
+    host: str = typer.Option("127.0.0.1", "--host"),
+):
+    """Browse the database in a local, read-only web view (Datasette)."""
+    from . import store
+    _need_db(db)
+    store.serve(str(db), port=port, host=host)
+
+
+@app.command(name="eval")
+def evaluate(
+    gold: list[Path] = typer.Option(..., "--gold", help="Gold JSON Lines (repeatable)."),
+    pred: Optional[Path] = typer.Option(None, "--pred", help="Predicted records (JSON Lines)."),
+    paths: Optional[list[str]] = typer.Argument(None, help="Or: documents to extract and score."),
+    errors: bool = typer.Option(False, "--errors", help="List missed and spurious records."),
+):
+    """Score records against gold files (strict and lenient precision, recall, F1)."""
+    from .evaluate import load_jsonl, score
+    if pred is None and not paths:
+        _err("error: give --pred FILE or document paths to extract")
+        raise typer.Exit(2)
+    if pred is not None:
+        preds = load_jsonl(pred)
+    else:
+        preds = [r for ex in _ExtractionRun(paths, None, True, True) for r in ex.records]
+    golds = [g for path in gold for g in load_jsonl(path)]
+    result = score(golds, preds)
+    print(result.render(errors=errors))
+
+
+def main() -> None:
+    try:
+        app()
+    except KeyboardInterrupt:
+        _err("interrupted")
+        sys.exit(130)
+    except BrokenPipeError:
+        sys.exit(0)
+
+
+if __name__ == "__main__":
+    main()

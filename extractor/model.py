@@ -1,0 +1,141 @@
+"""The few dataclasses every stage shares.
+
+A `Document` is what a reader produced from one input: its extracted text (all
+evidence offsets point into it), its tables and pages, and what was noticed on
+the way (warnings). `Entity` and `Record` are what later stages find in it;
+`Extraction` bundles the three in the contract's dict form.
+
+Nothing here does any work; each stage owns its own logic.
+"""
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+SCHEMES = ("BHYT", "BHXH_TN", "BHXH_BB", "BHXH", "BHTN")
+METRICS = (
+    "participants", "coverage_rate", "plan_attainment", "rate", "participants_change",
+    "target_coverage_rate", "target_participants", "participants_to_target",
+    "non_participants", "cards_issued",
+)
+LEVELS = ("national", "province", "district", "commune")
+UNITS = ("person", "percent", "card", "unit", "vnd")
+QUALIFIERS = ("over", "under", "about", "at_least")
+ENTITY_TYPES = ("PROVINCE", "DISTRICT", "COMMUNE", "ORG", "PERSON", "OFFICIAL",
+                "COUNT", "PERCENT", "DATE", "MONEY")
+DOC_TYPES = ("news", "official_letter", "plan", "report", "other")
+
+
+@dataclass
+class Cell:
+    """One table cell: its text and where that text sits in `Document.text`."""
+    text: str
+    start: int
+    end: int
+
+
+@dataclass
+class Table:
+    """A table kept as rows of cells (the first rows are usually headers)."""
+    rows: list[list[Cell]]
+    page: int | None = None
+    start: int = 0
+    end: int = 0
+
+    def texts(self) -> list[list[str]]:
+        return [[c.text for c in row] for row in self.rows]
+
+
+@dataclass
+class Document:
+    """One input after reading: Unicode text plus structure, before any analysis."""
+    source: str
+    text: str
+    format: str = "txt"            # txt, md, html, pdf, docx, string
+    sha256: str = ""
+    encoding: str | None = None    # what the bytes were decoded from
+    tables: list[Table] = field(default_factory=list)
+    pages: list[tuple[int, int]] = field(default_factory=list)  # (start, end) of page n+1
+    warnings: list[str] = field(default_factory=list)
+    # Hints a reader may know better than the text does (HTML <title>, PDF info).
+    hints: dict[str, Any] = field(default_factory=dict)
+
+    def page_of(self, offset: int) -> int | None:
+        for n, (s, e) in enumerate(self.pages, 1):
+            if s <= offset < e:
+                return n
+        return None
+
+
+@dataclass
+class Entity:
+    """A typed span; offsets point into the text the finder was given."""
+    type: str
+    text: str
+    start: int
+    end: int
+    normalized: Any = None
+    method: str = "rule"
+    confidence: float = 1.0
+
+    def to_dict(self) -> dict:
+        return {"type": self.type, "text": self.text, "start": self.start, "end": self.end,
+                "normalized": self.normalized, "method": self.method,
+                "confidence": self.confidence}
+
+
+@dataclass
+class Region:
+    name: str
+    level: str
+    province: str | None = None
+    code: str | None = None
+    current_province: str | None = None
+
+
+@dataclass
+class Record:
+    """One coverage figure (contract section 3)."""
+    source: str
+    region: Region
+    scheme: str
+    metric: str
+    value: float | int | list
+    unit: str
+    qualifier: str | None
+    period: dict
+    compared_to: dict | None
+    evidence: dict
+    confidence: float = 0.8
+    method: str = "rule"
+    extra: dict = field(default_factory=dict)
+
+    def to_dict(self) -> dict:
+        d = {
+            "source": self.source,
+            "region": asdict(self.region),
+            "scheme": self.scheme,
+            "metric": self.metric,
+            "value": self.value,
+            "unit": self.unit,
+            "qualifier": self.qualifier,
+            "period": self.period,
+            "compared_to": self.compared_to,
+            "evidence": self.evidence,
+            "confidence": round(float(self.confidence), 3),
+            "method": self.method,
+        }
+        d.update(self.extra)
+        return d
+
+
+@dataclass
+class Extraction:
+    """What `extractor.extract_text` returns: records, entities, document metadata."""
+    records: list[dict]
+    entities: list[dict]
+    document: dict
+    text: str = ""
+
+    def to_dict(self) -> dict:
+        return {"records": self.records, "entities": self.entities, "document": self.document}

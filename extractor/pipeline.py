@@ -1,0 +1,160 @@
+"""The pipeline: one document in, an `Extraction` (records, entities, metadata) out.
+
+Stages run in order, data flowing one way:
+ingest (read, clean, metadata) -> normalize (numbers, dates) -> entities (places,
+organizations, officials) -> records (figures linked to region, scheme, metric,
+period). Storage, search and audit read what this module returns; it never
+writes anything itself.
+
+`iter_extract` runs many files, in parallel when asked, and yields results in
+input order; it owns no progress display (the CLI passes a callback).
+"""
+from __future__ import annotations
+
+import datetime as _dt
+import os
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
+
+from .model import Document, Extraction
+
+
+@dataclass(frozen=True)
+class Options:
+    """Knobs of one run; picklable so worker processes get the same ones."""
+    use_ner: bool = True
+
+
+def extract_text(text: str, *, source: str | None = None,
+                 published: _dt.date | None = None, use_ner: bool = True) -> Extraction:
+    """Extract records, entities and metadata from a string (contract section 2)."""
+    from .ingest import document_from_text
+    doc = document_from_text(text, source=source)
+    return extract_document(doc, published=published, options=Options(use_ner=use_ner))
+
+
+def extract_file(path: str, *, options: Options | None = None) -> Extraction:
+    """Read one file and extract from it; raises `extractor.ingest.ReadError` if unreadable."""
+    from .ingest import read_path
+    return extract_document(read_path(path), options=options)
+
+
+def extract_document(doc: Document, *, published: _dt.date | None = None,
+                     options: Options | None = None) -> Extraction:
+    from .entities import document_places, find_entities
+    from .entities.figures import figure_entities
+    from .ingest import extract_metadata
+    from .ingest.cleanup import clean
+    from .normalize import find_dates, find_numbers
+    from .records import build_records
+
+    options = options or Options()
+    view = clean(doc.text)
+    meta = extract_metadata(doc, view.text, published_hint=published)
+    reference = published or _as_date(meta.get("published"))
+
+    numbers = find_numbers(view.text)
+    dates = find_dates(view.text, reference)
+    entities = find_entities(view.text, province_hint=None, use_ner=options.use_ner)
+    context = document_places(view.text, entities)
+    if context.get("province") and any(
+            e.normalized and e.normalized.get("ambiguous") for e in entities
+            if e.type in ("PROVINCE", "DISTRICT", "COMMUNE")):
+        entities = find_entities(view.text, province_hint=context["province"],
+                                 use_ner=options.use_ner)
+    entities = sorted(entities + figure_entities(numbers, dates), key=lambda e: (e.start, e.end))
+
+    records = build_records(doc=doc, view=view, meta=meta, reference=reference,
+                            numbers=numbers, dates=dates, entities=entities, context=context)
+
+    out_entities = []
+    for e in entities:
+        d = e.to_dict()
+        d["start"], d["end"] = view.orig_span(e.start, e.end)
+        d["text"] = doc.text[d["start"]:d["end"]]
+        out_entities.append(d)
+    return Extraction(records=[r.to_dict() for r in records], entities=out_entities,
+                      document=meta, text=doc.text)
+
+
+def _as_date(value) -> _dt.date | None:
+    if not value:
+        return None
+    try:
+        return _dt.date.fromisoformat(str(value)[:10])
+    except ValueError:
+        try:
+            return _dt.date.fromisoformat(str(value)[:7] + "-01")
+        except ValueError:
+            return None
+
+
+# --- many files ---------------------------------------------------------------------
+
+def _work(args: tuple[str, Options]):
+    from .ingest import ReadError
+    path, options = args
+    try:
+        return path, extract_file(path, options=options)
+    except ReadError as e:
+        return path, e
+    except Exception as e:  # a bug must not sink the batch: report it for this file
+        return path, ReadError(path, f"internal error while extracting: {type(e).__name__}: {e}")
+
+
+def _warm(options: Options) -> None:
+    """Load rules and models once per worker process, not once per document."""
+    try:
+        extract_text("Năm 2023, toàn tỉnh có 1.000 người tham gia BHYT.", use_ner=options.use_ner)
+    except Exception:
+        pass
+
+
+def default_jobs() -> int:
+    return max(1, len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1))
+
+
+def iter_extract(paths: Iterable[str], *, jobs: int | None = None, options: Options | None = None,
+                 on_input: Callable[[str], None] | None = None) -> Iterator[tuple[str, object]]:
+    """Yield (path, Extraction | ReadError) for every input, in input order.
+
+    `paths` are files or folders (walked recursively); `jobs` worker processes
+    (default: all cores; 1 runs in this process). Memory stays flat: inputs are
+    streamed to the workers and results streamed back.
+    """
+    from .ingest import iter_inputs
+    options = options or Options()
+    jobs = default_jobs() if jobs is None else max(1, jobs)
+
+    def inputs():
+        for path, err in iter_inputs(paths):
+            if on_input:
+                on_input(path)
+            yield path, err
+
+    if jobs == 1:
+        for path, err in inputs():
+            yield (path, err) if err is not None else _work((path, options))
+        return
+
+    import multiprocessing as mp
+    ctx = mp.get_context("forkserver" if "forkserver" in mp.get_all_start_methods() else "spawn")
+    with ctx.Pool(jobs, initializer=_warm, initargs=(options,)) as pool:
+        pending: list[tuple[str, object]] = []
+        # Errors found while walking are yielded in order with the results.
+        def tasks():
+            for path, err in inputs():
+                if err is not None:
+                    pending.append((path, err))
+                    yield None
+                else:
+                    yield (path, options)
+        for res in pool.imap(_work_or_none, tasks(), chunksize=4):
+            if res is None:
+                yield pending.pop(0)
+            else:
+                yield res
+
+
+def _work_or_none(task):
+    return None if task is None else _work(task)

@@ -1,0 +1,76 @@
+"""Cue phrases from rules/metrics.yaml and rules/schemes.yaml, compiled once.
+
+A `CueSet` answers three questions about a list of phrases, always on whole
+words and ignoring case: does one of them end right before a position (a
+"lead", allowing filler words in between), start right after one, or occur
+anywhere in a stretch of text. What the cues mean is decided in `linker.py`.
+"""
+from __future__ import annotations
+
+import functools
+
+import regex
+
+from ..rules import load_yaml
+
+_W = r"[\p{L}\p{N}]"
+
+
+def _alternation(phrases) -> str:
+    parts = sorted({p.strip() for p in phrases if p and p.strip()}, key=len, reverse=True)
+    return "|".join(regex.escape(p).replace(r"\ ", r"\s+") for p in parts)
+
+
+class CueSet:
+    def __init__(self, phrases, fillers=()):
+        self.phrases = tuple(phrases or ())
+        alt = _alternation(self.phrases) or r"(?!x)x"
+        fill = _alternation(fillers)
+        fill_part = rf"(?:\s*(?:{fill})(?!{_W}))*" if fill else ""
+        punct = r"[\s(:,\-–]*"
+        self._any = regex.compile(rf"(?<!{_W})(?:{alt})(?!{_W})", regex.IGNORECASE)
+        self._lead = regex.compile(rf"(?<!{_W})(?:{alt})(?!{_W}){fill_part}{punct}$", regex.IGNORECASE)
+        self._strict_lead = regex.compile(rf"(?<!{_W})(?:{alt})(?!{_W})[\s(:]*$", regex.IGNORECASE)
+        self._after = regex.compile(rf"^[\s):,]*(?:{alt})(?!{_W})", regex.IGNORECASE)
+
+    def last(self, text: str):
+        """The last match in `text` (a regex match) or None."""
+        m = None
+        for m in self._any.finditer(text):
+            pass
+        return m
+
+    def any(self, text: str) -> bool:
+        return self._any.search(text) is not None
+
+    def lead(self, text: str, strict: bool = False):
+        """A cue that ends `text` (after optional fillers and punctuation)."""
+        return (self._strict_lead if strict else self._lead).search(text)
+
+    def after(self, text: str):
+        """A cue that starts `text` (after optional brackets and spaces)."""
+        return self._after.search(text)
+
+
+class Cues:
+    """All metric cues by name, e.g. `cues.coverage_before.any(text)`."""
+
+    def __init__(self, data: dict):
+        fillers = data.get("fillers", [])
+        self.data = data
+        for key, value in data.items():
+            if key in ("fillers", "collective", "plural_regex", "person_units", "card_units"):
+                continue
+            setattr(self, key, CueSet(value, fillers))
+        self.collective = {level: CueSet(v) for level, v in data.get("collective", {}).items()}
+        self.plural_regex = [regex.compile(p, regex.IGNORECASE) for p in data.get("plural_regex", [])]
+        self.person_units = {u.lower() for u in data.get("person_units", [])}
+        self.card_units = {u.lower() for u in data.get("card_units", [])}
+
+    def plural(self, text: str) -> bool:
+        return self.plural_places.any(text) or any(r.search(text) for r in self.plural_regex)
+
+
+@functools.lru_cache(maxsize=1)
+def metric_cues() -> Cues:
+    return Cues(load_yaml("metrics.yaml"))

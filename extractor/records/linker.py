@@ -1,0 +1,464 @@
+"""Link each figure of running text to its metric, scheme, region and period.
+
+The unit of work is the sentence; inside it, the clause (split at ";") and the
+window since the previous figure. For every number mention that could be a
+coverage figure, in order:
+
+1. metric: the cue phrases around it (rules/metrics.yaml), else the metric of the
+   figure before it in a list ("Sơn Động (99,9%); Lục Nam (99,7%)");
+2. scheme: the scheme named right after it ("người tham gia BHYT"), else the
+   nearest one before it, else the one the paragraph or document is about;
+3. region: the place named in its window or clause, "toàn tỉnh"/"cả nước", else
+   the sentence's, the paragraph's, then the document's place;
+4. period: the as-of date in its clause or sentence, else the one carried from
+   earlier sentences, else the publication date; a target gets its own year.
+
+Figures that are not coverage figures (money, counts of communes, growth
+percents, populations, figures about several places at once) are dropped here.
+This module does not read tables (see `tables.py`).
+"""
+from __future__ import annotations
+
+import datetime as _dt
+from dataclasses import dataclass, field
+
+import regex
+
+from ..model import Record
+from .cues import metric_cues
+from .periods import (ASOF, COMPARISON, NO_PERIOD, PLAN_YEAR, Period, period_of,
+                      reference_period, role, same_period_in_year, shift_year)
+from .schemes import SchemeMention
+
+PERCENT_METRICS = ("coverage_rate", "plan_attainment", "rate", "target_coverage_rate")
+TARGETS = ("target_coverage_rate", "target_participants")
+_YEARLIKE = regex.compile(r"^(?:19|20)\d\d$")
+_ATTACHED_GAP = regex.compile(r"^[\s\p{L}]{0,30}$")
+_ORG_BEFORE_NATION = regex.compile(r"(?:BHXH|Bảo hiểm xã hội|bảo hiểm xã hội|Chính phủ|nước)\s*$")
+
+
+@dataclass
+class Ref:
+    """A resolved region plus where it came from (own, collective, subject, topic, document)."""
+    region: dict
+    source: str
+
+
+@dataclass
+class FigureState:
+    """What the previous figure of the sentence settled, for lists that leave it unsaid."""
+    end: int
+    kind: str                 # percent | count | money | other
+    metric: str | None
+    scheme: str | None = None
+    region: Ref | None = None
+    period: Period | None = None
+
+
+@dataclass
+class DocState:
+    asof: Period | None = None
+    paragraph: int = -1
+    para_scheme: str | None = None
+    doc_scheme: str | None = None
+    topic: Ref | None = None
+
+
+@dataclass
+class Sentence:
+    start: int
+    end: int
+    paragraph: int
+    numbers: list = field(default_factory=list)
+    dates: list = field(default_factory=list)      # (mention, role)
+    schemes: list = field(default_factory=list)    # SchemeMention
+
+
+class Linker:
+    def __init__(self, *, text: str, source: str, sentences: list[Sentence], places: list,
+                 orgs: list, regions, reference: _dt.date | None, view, original: str,
+                 skip_paragraphs: set[int]):
+        self.text = text
+        self.source = source
+        self.sentences = sentences
+        self.places = places          # entities with normalized place dicts, sorted
+        self.orgs = orgs
+        self.regions = regions        # RegionResolver
+        self.reference = reference
+        self.view = view
+        self.original = original
+        self.skip_paragraphs = skip_paragraphs
+        self.cues = metric_cues()
+        self.state = DocState()
+        self.records: list[Record] = []
+
+    # --- driver -----------------------------------------------------------------------
+    def run(self) -> list[Record]:
+        for sent in self.sentences:
+            if sent.paragraph != self.state.paragraph:
+                self.state.paragraph = sent.paragraph
+                self.state.para_scheme = None
+            if sent.paragraph not in self.skip_paragraphs:
+                self._sentence(sent)
+            self._after_sentence(sent)
+        return self.records
+
+    def _after_sentence(self, sent: Sentence) -> None:
+        for sm in sent.schemes:
+            if not sm.comparison:
+                self.state.para_scheme = sm.scheme
+                self.state.doc_scheme = sm.scheme
+        asofs = [d for d, r in sent.dates if r == ASOF and (getattr(d, "asof", False) or sent.numbers)]
+        if asofs:
+            p = period_of(_prefer_point(asofs)[-1])
+            if p.end:
+                self.state.asof = p
+
+    # --- one sentence -------------------------------------------------------------------
+    def _sentence(self, sent: Sentence) -> None:
+        text = self.text
+        prev: FigureState | None = None
+        first_fig_start = sent.numbers[0].start if sent.numbers else sent.end
+        for num in sent.numbers:
+            clause_start, clause_end = self._clause(sent, num.start)
+            win_start = max(clause_start, prev.end if prev else sent.start)
+            kind = _kind(num, text, self.cues)
+            if kind not in ("percent", "count"):
+                prev = FigureState(num.end, kind, None)
+                continue
+            next_start = next((n.start for n in sent.numbers if n.start > num.start), sent.end)
+            right = text[num.end:min(next_start, clause_end, num.end + 60)]
+            metric, sign = self._metric(num, kind, sent, clause_start, win_start, right, prev)
+            if metric is None:
+                prev = FigureState(num.end, kind, None if metric is None else metric,
+                                   prev.scheme if prev else None, prev.region if prev else None)
+                continue
+            scheme = self._scheme(num, sent, clause_start, clause_end, win_start, prev)
+            region = self._region(num, sent, clause_start, win_start, prev, first_fig_start)
+            period, compared, conf_penalty = self._period(num, metric, sent, clause_start,
+                                                          clause_end, win_start)
+            state = FigureState(num.end, kind, metric, scheme, region, period)
+            prev = state
+            if scheme is None or region is None or region.region is None:
+                continue
+            if region.source in ("collective", "subject") and (
+                    num.start <= first_fig_start or region.source == "collective"):
+                self.state.topic = region
+            value = num.value
+            if sign < 0 and not isinstance(value, tuple):
+                value = -value
+            self._emit(num, sent, metric, scheme, region, period, compared, value, kind,
+                       conf_penalty)
+
+    def _clause(self, sent: Sentence, pos: int) -> tuple[int, int]:
+        text = self.text
+        start = text.rfind(";", sent.start, pos)
+        end = text.find(";", pos, sent.end)
+        return (start + 1 if start >= 0 else sent.start), (end if end >= 0 else sent.end)
+
+    # --- metric -------------------------------------------------------------------------
+    def _metric(self, num, kind, sent, clause_start, win_start, right, prev):
+        c = self.cues
+        text = self.text
+        lead = _strip_dates(text, max(sent.start, num.value_start - 50), num.value_start, sent.dates)
+        win = text[win_start:num.start]
+        clause_left = text[clause_start:num.start]
+        if kind == "percent":
+            if c.percent_exclude_after.after(right):
+                return None, 1
+            if c.percent_exclude_before.last(win) or (
+                    not prev and c.percent_exclude_before.last(clause_left[-60:])):
+                return None, 1
+            if prev and prev.kind == "money" and not c.coverage_before.any(win):
+                return None, 1
+            if c.difference_lead.lead(lead) and not c.excess_lead.lead(lead, strict=True):
+                return None, 1
+            if c.excess_lead.lead(lead) and regex.match(r"^\s*(?:so|kế hoạch|chỉ tiêu|mục tiêu)", right):
+                return None, 1
+            if prev and prev.metric == "participants_change" and regex.fullmatch(r"\s*\(\s*", win):
+                return None, 1  # "tăng 3.860 (7%)": the growth of a change
+            if c.plan_after.after(right):
+                return "plan_attainment", 1
+            if regex.search(r"(?:chỉ tiêu|giao|mục tiêu|đề ra|kế hoạch)[^\d;]{0,25}\(\s*$", win, regex.I):
+                return "target_coverage_rate", 1
+            if c.plan_before.last(clause_left) and regex.search(r"(?:đạt|bằng|được)\s*$", lead):
+                return "plan_attainment", 1
+            if c.target_before.last(clause_left):
+                return "target_coverage_rate", 1
+            if c.coverage_after.after(right) or c.coverage_before.last(win):
+                return "coverage_rate", 1
+            if prev and prev.metric in PERCENT_METRICS:
+                return prev.metric, 1
+            if c.coverage_before.last(text[sent.start:num.start]):
+                return "coverage_rate", 1
+            if self._anchor(sent, clause_start, num):
+                return "rate", 1
+            return None, 1
+
+        # counts of people or cards
+        if num.unit is None and not self._count_context(num, sent, prev, right):
+            return None, 1
+        if c.population_lead.lead(lead) or c.count_exclude_after.after(right):
+            return None, 1
+        if c.to_target.last(clause_left[-70:]) or c.to_target.after(right):
+            return "participants_to_target", 1
+        if c.non_participant_after.after(right) or c.non_participant_before.lead(lead):
+            return "non_participants", 1
+        if (num.unit == "card" or (num.unit_text or "").lower().startswith("thẻ")) \
+                and c.cards_lead.last(win):
+            return "cards_issued", 1
+        if c.excess_lead.lead(lead, strict=True):
+            return None, 1
+        target = bool(c.target_count_before.last(clause_left)) and not c.level_lead.lead(lead)
+        if c.change_decrease_lead.lead(lead):
+            return ("target_participants", 1) if target else ("participants_change", -1)
+        if c.change_increase_lead.lead(lead):
+            return ("target_participants", 1) if target else ("participants_change", 1)
+        if c.target_count_before.last(win) and not c.level_lead.lead(lead):
+            return "target_participants", 1
+        if self._anchor(sent, clause_start, num) or c.participation.any(right[:25]):
+            return "participants", 1
+        return None, 1
+
+    def _count_context(self, num, sent, prev, right) -> bool:
+        """A bare number (no unit word) counts people only in a sentence about participants."""
+        v = num.value
+        if isinstance(v, tuple) or not float(v).is_integer() or abs(v) < 10:
+            return False
+        raw = self.text[num.value_start:num.value_end]
+        if _YEARLIKE.match(raw):
+            return False
+        if prev and prev.kind == "count" and prev.metric:
+            return True
+        return bool(regex.search(r"người\s+tham\s+gia|đối tượng", self.text[sent.start:sent.end]))
+
+    def _anchor(self, sent, clause_start, num) -> bool:
+        """Is the figure's clause about insurance at all (a scheme or participation nearby)?"""
+        if any(clause_start - 80 <= sm.start < num.end + 40 for sm in sent.schemes):
+            return True
+        return bool(regex.search(r"tham gia|có thẻ|bao phủ", self.text[clause_start:num.end + 40]))
+
+    # --- scheme -------------------------------------------------------------------------
+    def _scheme(self, num, sent, clause_start, clause_end, win_start, prev) -> str | None:
+        text = self.text
+        for sm in sent.schemes:
+            if num.end <= sm.start <= num.end + 30 and sm.start < clause_end:
+                if _ATTACHED_GAP.match(text[num.end:sm.start]):
+                    return sm.scheme
+        before = [sm for sm in sent.schemes if win_start <= sm.start and sm.end <= num.start
+                  and not sm.comparison]
+        if before:
+            return before[-1].scheme
+        if prev and prev.scheme:
+            return prev.scheme
+        before = [sm for sm in sent.schemes if sm.end <= num.start and not sm.comparison]
+        if before:
+            return before[-1].scheme
+        after = [sm for sm in sent.schemes if num.end <= sm.start < clause_end and not sm.comparison]
+        if after:
+            return after[0].scheme
+        return self.state.para_scheme or self.state.doc_scheme or self.regions.default_scheme
+
+    # --- region -------------------------------------------------------------------------
+    def _region(self, num, sent, clause_start, win_start, prev, first_fig_start) -> Ref | None:
+        c = self.cues
+        own = self._nearest_place(win_start, num.start, sent.start)
+        if own is not None:
+            return own
+        if c.plural(self.text[win_start:num.start]):
+            return Ref(None, "plural")
+        ref = self._nearest_place(clause_start, num.start, sent.start)
+        if ref is not None:
+            return ref
+        if prev and prev.region is not None:
+            return prev.region
+        ref = self._nearest_place(sent.start, num.start, sent.start)
+        if ref is not None:
+            return Ref(ref.region, "subject" if ref.source != "collective" else "collective")
+        if c.plural(self.text[clause_start:num.start]):
+            return Ref(None, "plural")
+        if self.state.topic is not None:
+            return Ref(self.state.topic.region, "topic")
+        default = self.regions.default()
+        return Ref(default, "document") if default else None
+
+    def _nearest_place(self, start: int, end: int, sent_start: int) -> Ref | None:
+        """The place or collective phrase nearest before `end`, within [start, end)."""
+        best: tuple[int, Ref] | None = None
+        for e in self.places:
+            if e.start < start or e.end > end:
+                continue
+            if self._in_org(e.start, e.end) or _after_comparison(self.text, e.start, sent_start):
+                continue
+            region = self.regions.from_entity(e)
+            if region and (best is None or e.end >= best[0]):
+                best = (e.end, Ref(region, "own"))
+        window = self.text[start:end]
+        for level, cues in self.cues.collective.items():
+            for m in cues._any.finditer(window):
+                pos = start + m.end()
+                if level == "national" and _ORG_BEFORE_NATION.search(self.text[max(0, start + m.start() - 25):start + m.start()]):
+                    continue
+                if self._in_org(start + m.start(), pos):
+                    continue
+                region = self.regions.collective(level)
+                if region and (best is None or pos > best[0]):
+                    best = (pos, Ref(region, "collective"))
+        return best[1] if best else None
+
+    def _in_org(self, start: int, end: int) -> bool:
+        return any(o.start <= start and end <= o.end for o in self.orgs)
+
+    # --- period -------------------------------------------------------------------------
+    def _period(self, num, metric, sent, clause_start, clause_end, win_start):
+        """(period, compared_to, confidence penalty) of a figure."""
+        text = self.text
+        left = [(d, r) for d, r in sent.dates if d.end <= num.start]
+        roles = (ASOF, PLAN_YEAR) if metric in TARGETS else (ASOF,)
+        penalty = 0.0
+        period: Period | None = None
+
+        # A count in brackets right after a comparison is the compared figure:
+        # "so với cùng kỳ năm 2019 (55.317 người)".
+        comp_paren = [d for d, r in left if r == COMPARISON and d.start >= win_start
+                      and regex.fullmatch(r"\s*\(\s*", text[d.end:num.start])]
+
+        def nearest(lo):
+            cands = [d for d, r in left if r in roles and d.start >= lo]
+            return _prefer_point(cands)[-1] if cands else None
+
+        m = nearest(win_start) if metric in TARGETS else None
+        if m is None:
+            m = nearest(clause_start)
+        if m is None:
+            m = nearest(sent.start)
+        if m is None:
+            right = [d for d, r in sent.dates if d.start >= num.end and d.end <= clause_end and r in roles]
+            m = right[0] if right else None
+        if m is not None:
+            period = period_of(m)
+            if (getattr(m, "kind", "") == "year" and self.state.asof and self.state.asof.end
+                    and period.end and self.state.asof.end[:4] == period.end[:4]
+                    and len(self.state.asof.end) > 4 and metric not in TARGETS):
+                period = self.state.asof  # "kế hoạch năm 2024" after "tháng 6/2024"
+        elif self.state.asof is not None:
+            period = self.state.asof
+            penalty += 0.05
+        else:
+            period = reference_period(self.reference)
+            penalty += 0.15
+        if not period.end:
+            penalty += 0.1
+
+        compared = None
+        if metric == "participants_change" or comp_paren:
+            compared = self._compared(num, sent, clause_start, clause_end, period)
+        if comp_paren and metric == "participants":
+            return (compared or NO_PERIOD), None, penalty + 0.05
+        return period, compared, penalty
+
+    def _compared(self, num, sent, clause_start, clause_end, period: Period) -> dict | None:
+        comps = [d for d, r in sent.dates if r == COMPARISON and clause_start <= d.start < clause_end]
+        if comps:
+            d = min(comps, key=lambda d: abs(d.start - num.end))
+            low = d.text.lower()
+            if "cùng kỳ" in low:
+                p = period_of(d)
+                if p.end and len(p.end) >= 4 and p.end[:4].isdigit() and "năm trước" not in low:
+                    return same_period_in_year(period, int(p.end[:4])).as_dict()
+                return shift_year(period, -1).as_dict() if period.end else None
+            return period_of(d).as_dict()
+        if regex.search(r"cùng kỳ", self.text[clause_start:clause_end]) and period.end:
+            return shift_year(period, -1).as_dict()
+        return None
+
+    # --- output -------------------------------------------------------------------------
+    def _emit(self, num, sent, metric, scheme, region: Ref, period: Period, compared, value,
+              kind, penalty):
+        s, e = self.view.orig_span(sent.start, sent.end)
+        vs, ve = self.view.orig_span(num.value_start, num.value_end)
+        if isinstance(value, tuple):
+            value = [_clean_number(value[0]), _clean_number(value[1])]
+        else:
+            value = _clean_number(value)
+        conf = 0.92 - penalty
+        if region.source in ("topic", "document"):
+            conf -= 0.1
+        if metric == "rate":
+            conf -= 0.05
+        if getattr(num, "ambiguous", False):
+            conf -= 0.2
+        unit = "percent" if kind == "percent" else ("card" if metric == "cards_issued" else "person")
+        self.records.append(Record(
+            source=self.source,
+            region=_region_obj(region.region),
+            scheme=scheme,
+            metric=metric,
+            value=value,
+            unit=unit,
+            qualifier=num.qualifier,
+            period=period.as_dict(),
+            compared_to=compared,
+            evidence={"text": self.original[s:e], "start": s, "end": e,
+                      "value_text": self.original[vs:ve], "value_start": vs, "value_end": ve},
+            confidence=max(0.3, min(1.0, conf)),
+            method="rule",
+        ))
+
+
+def _kind(num, text: str, cues) -> str:
+    k = getattr(num, "kind", "number")
+    if k == "percent" or num.unit == "percent":
+        return "percent"
+    if k == "money" or num.unit == "vnd":
+        return "money"
+    if k not in ("number",):
+        return "other"
+    unit_text = (num.unit_text or "").lower()
+    if num.unit in ("person", "card") or unit_text in cues.person_units or unit_text in cues.card_units:
+        return "count"
+    if num.unit is None:
+        raw = text[num.value_start:num.value_end]
+        v = num.value
+        # A bare decimal in a rate list: "Hồng Ngự (99,89)", "đạt 98,31 kế hoạch".
+        if (not isinstance(v, tuple) and not float(v).is_integer() and 0 < v <= 100
+                and regex.fullmatch(r"\d{1,3}[,.]\d{1,2}", raw)):
+            return "percent"
+        return "count"
+    return "other"
+
+
+def _prefer_point(mentions: list) -> list:
+    """Drop long ranges ("giai đoạn 2023-2025") when a point or short period is also there."""
+    points = [d for d in mentions if getattr(d, "kind", "") != "range"]
+    return points or mentions
+
+
+def _strip_dates(text: str, start: int, end: int, dates) -> str:
+    """text[start:end] with date mentions cut out ("nhiều hơn năm 2019 là" -> "nhiều hơn là")."""
+    out, pos = [], start
+    for d, _ in dates:
+        if d.end <= start or d.start >= end:
+            continue
+        out.append(text[pos:max(pos, d.start)])
+        pos = max(pos, d.end)
+    out.append(text[pos:end])
+    return regex.sub(r"\s+", " ", "".join(out))
+
+
+def _after_comparison(text: str, pos: int, floor: int) -> bool:
+    return bool(regex.search(r"(?:so với|so)\s+(?:\p{L}+\s+){0,2}$", text[max(floor, pos - 30):pos]))
+
+
+def _clean_number(v):
+    if isinstance(v, float) and v.is_integer() and abs(v) >= 1000:
+        return int(v)
+    if isinstance(v, float):
+        return round(v, 6)
+    return v
+
+
+def _region_obj(d: dict):
+    from ..model import Region
+    return Region(name=d["name"], level=d["level"], province=d.get("province"),
+                  code=d.get("code"), current_province=d.get("current_province"))

@@ -1,0 +1,108 @@
+"""Periods of figures: which date mention a figure is "as of", and what a change compares to.
+
+Date mentions come from `extractor.normalize.find_dates`. Here each one gets a
+role in its sentence -- the as-of date of the figures, a comparison ("so với
+năm 2020", "cùng kỳ"), the year a plan or target belongs to ("kế hoạch giao năm
+2024"), or a reference to another document ("Nghị quyết số 34/NQ-HĐND ngày
+6-12-2023") -- and `Period` turns a mention into the contract's
+`{"start", "end"}`. Nothing here decides metrics or places.
+"""
+from __future__ import annotations
+
+import datetime as _dt
+from dataclasses import dataclass
+
+import regex
+
+ASOF, COMPARISON, PLAN_YEAR, REFERENCE = "asof", "comparison", "plan_year", "reference"
+
+_COMPARISON_BEFORE = regex.compile(
+    r"(?<!\p{L})(?:so với|so|nhiều hơn|ít hơn|cao hơn|thấp hơn|hơn|kém|như|bằng)\s+"
+    r"(?:(?:với|cùng kỳ|thời điểm|cuối|đầu|hết)\s+)*$", regex.IGNORECASE)
+_REFERENCE_BEFORE = regex.compile(
+    r"(?:\d+\s*[/-]\s*[\p{Lu}Đ][\p{L}\d/.-]*|ban hành|ký|phê duyệt)\s*,?\s*(?:ngày\s*)?$")
+_PLAN_BEFORE = regex.compile(
+    r"(?<!\p{L})(?:kế hoạch|chỉ tiêu|nhiệm vụ|mục tiêu)(?:\s+[\p{L}-]+){0,8}?\s*(?:được giao|giao|của|đề ra|trong)?\s*$",
+    regex.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class Period:
+    start: str | None
+    end: str | None
+
+    def as_dict(self) -> dict:
+        return {"start": self.start, "end": self.end}
+
+    @property
+    def precision(self) -> int:
+        """Length of the end: 10 day, 7 month, 4 year, 0 unknown."""
+        return len(self.end) if self.end else 0
+
+
+NO_PERIOD = Period(None, None)
+
+
+def role(text: str, mention, sentence_start: int) -> str:
+    """The role of a date mention within its sentence (see the module docstring)."""
+    head = text[max(sentence_start, mention.start - 60):mention.start]
+    if mention.text.lower().startswith(("cùng kỳ", "so với", "so ")):
+        return COMPARISON
+    if _COMPARISON_BEFORE.search(head[-25:]):
+        return COMPARISON
+    if _REFERENCE_BEFORE.search(head[-40:]):
+        return REFERENCE
+    if getattr(mention, "asof", False):
+        return ASOF
+    if _PLAN_BEFORE.search(head[-45:]):
+        return PLAN_YEAR
+    return ASOF
+
+
+def period_of(mention) -> Period:
+    """Contract period of a date mention: an as-of day has no start."""
+    start = getattr(mention, "start_iso", None)
+    end = getattr(mention, "end_iso", None)
+    if end is None and getattr(mention, "value", None):
+        v = mention.value
+        if ".." in v:
+            start, end = v.split("..", 1)
+        else:
+            end = v[:10]
+    if end and "T" in end:
+        end = end.split("T", 1)[0]
+    kind = getattr(mention, "kind", "")
+    if getattr(mention, "asof", False) or kind in ("day", "datetime", "relative"):
+        start = None if kind != "period" else start
+    return Period(start, end)
+
+
+def year_period(year: int) -> Period:
+    return Period(f"{year:04d}-01-01", f"{year:04d}-12-31")
+
+
+def shift_year(period: Period, years: int) -> Period:
+    """The same period `years` earlier or later ("cùng kỳ năm trước")."""
+    def move(iso):
+        if not iso:
+            return iso
+        try:
+            y = int(iso[:4]) + years
+        except ValueError:
+            return iso
+        rest = iso[4:]
+        if rest[:6] == "-02-29":
+            rest = "-02-28" + rest[6:]
+        return f"{y:04d}{rest}"
+    return Period(move(period.start), move(period.end))
+
+
+def same_period_in_year(period: Period, year: int) -> Period:
+    """`period` moved to `year` ("so với cùng kỳ năm 2023")."""
+    if not period.end:
+        return year_period(year)
+    return shift_year(period, year - int(period.end[:4]))
+
+
+def reference_period(reference: _dt.date | None) -> Period:
+    return Period(None, reference.isoformat()) if reference else NO_PERIOD

@@ -1,0 +1,73 @@
+"""Find mentions of insurance schemes (BHYT, BHXH_TN, BHXH_BB, BHXH, BHTN) in text.
+
+A mention is a scheme only when it names the insurance, not the agency: "người
+tham gia BHXH" is a scheme, "BHXH tỉnh Cà Mau" and "Giám đốc BHXH" are
+organizations and are left out. Mentions after "so với" are kept but flagged,
+because a comparison ("khó khăn hơn so với BHYT") does not set the topic.
+Vocabulary: rules/schemes.yaml.
+"""
+from __future__ import annotations
+
+import functools
+from dataclasses import dataclass
+
+import regex
+
+from ..rules import load_yaml
+from .cues import _alternation
+
+_W = r"[\p{L}\p{N}]"
+
+
+@dataclass(frozen=True)
+class SchemeMention:
+    start: int
+    end: int
+    scheme: str
+    comparison: bool = False
+
+
+class SchemeFinder:
+    def __init__(self, data: dict):
+        self.by_phrase: dict[str, str] = {}
+        for scheme, phrases in data["schemes"].items():
+            for p in phrases:
+                self.by_phrase[_key(p)] = scheme
+        alt = _alternation(p for ps in data["schemes"].values() for p in ps)
+        self._re = regex.compile(rf"(?<!{_W})(?:{alt})(?!{_W})", regex.IGNORECASE)
+        after = _alternation(data.get("organization_after", []))
+        before = _alternation(data.get("organization_before", []))
+        self._org_after = regex.compile(rf"^\s+(?:{after})(?!{_W})")
+        self._org_before = regex.compile(rf"(?<!{_W})(?:{before})\s+$", regex.IGNORECASE)
+        self._comparison = regex.compile(r"(?<!\p{L})(?:so với|hơn so với|so)\s+$", regex.IGNORECASE)
+
+    def find(self, text: str) -> list[SchemeMention]:
+        out = []
+        for m in self._re.finditer(text):
+            scheme = self.by_phrase.get(_key(m.group(0)))
+            if scheme is None:
+                continue
+            tail = text[m.end():m.end() + 30]
+            head = text[max(0, m.start() - 40):m.start()]
+            if scheme in ("BHXH", "BHYT", "BHTN") and self._org_after.match(tail):
+                continue  # "BHXH tỉnh", "Bảo hiểm xã hội huyện Giao Thủy"
+            if scheme in ("BHXH", "BHYT", "BHTN") and self._org_before.search(head) \
+                    and not _is_listed(head):
+                continue  # "cơ quan BHXH", "Giám đốc BHXH"
+            out.append(SchemeMention(m.start(), m.end(), scheme,
+                                     bool(self._comparison.search(head))))
+        return out
+
+
+def _is_listed(head: str) -> bool:
+    """'... của người tham gia BHXH, BHYT': a list after a scheme, not an organization."""
+    return bool(regex.search(r"(?:BHXH|BHYT|BHTN|bảo hiểm [\p{L} ]+),\s*$", head, regex.IGNORECASE))
+
+
+def _key(phrase: str) -> str:
+    return " ".join(phrase.lower().split())
+
+
+@functools.lru_cache(maxsize=1)
+def scheme_finder() -> SchemeFinder:
+    return SchemeFinder(load_yaml("schemes.yaml"))

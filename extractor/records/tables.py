@@ -1,0 +1,150 @@
+"""Coverage records from tables (PDF, DOCX, HTML): one record per figure cell.
+
+A table of districts with participants and rates gives, for every row whose
+label is a place (or a total row such as "Toàn tỉnh"), one record per numeric
+cell whose column header names a metric (rules/tables.yaml). The scheme comes
+from the header, else from the text just before the table, else the document;
+the period from a date in the header, else in that text, else the as-of date
+the running text last set. Rows that are not places (groups of people, "Nhóm
+có trách nhiệm tham gia") give nothing: a figure without a place is not stored.
+"""
+from __future__ import annotations
+
+import functools
+
+import regex
+
+from ..model import Record, Region
+from ..rules import load_yaml
+from .cues import CueSet
+from .periods import period_of, reference_period
+from .schemes import scheme_finder
+
+_LEVEL_PREFIX = regex.compile(r"^(?:tỉnh|thành phố|tp\.?|huyện|quận|thị xã|tx\.?|xã|phường|thị trấn|tt\.?)\s+",
+                              regex.IGNORECASE)
+_NUMERIC = regex.compile(r"^[\s(+\-–]*\d[\d.,\s]*%?\s*\)?$")
+
+
+@functools.lru_cache(maxsize=1)
+def _rules():
+    data = load_yaml("tables.yaml")
+    cols = [(c["metric"], CueSet(c["any"]), CueSet(c.get("unless", []))) for c in data["columns"]]
+    totals = {lvl: CueSet(v) for lvl, v in data["total_rows"].items()}
+    return cols, totals
+
+
+def column_metric(header: str) -> str | None:
+    cols, _ = _rules()
+    for metric, any_, unless in cols:
+        if any_.any(header) and not unless.any(header):
+            return metric
+    return None
+
+
+def table_records(doc, resolver, reference, asof) -> list[Record]:
+    from ..normalize import find_dates, normalize_number
+    out: list[Record] = []
+    for table in doc.tables:
+        rows = table.rows
+        if len(rows) < 2:
+            continue
+        n_head = 0
+        for row in rows:
+            numeric = sum(1 for c in row if _NUMERIC.match(c.text or ""))
+            if numeric * 2 >= max(1, len(row)) and n_head > 0:
+                break
+            n_head += 1
+            if n_head >= 3:
+                break
+        if n_head == 0 or n_head >= len(rows):
+            continue
+        width = max(len(r) for r in rows)
+        headers = []
+        for j in range(width):
+            parts = []
+            for r in rows[:n_head]:
+                cell = _cell_at(r, j)
+                if cell is not None and cell.text and cell.text not in parts:
+                    parts.append(cell.text)
+            headers.append(" ".join(parts))
+        caption = doc.text[max(0, table.start - 400):table.start]
+        cap_scheme = _last_scheme(caption) or resolver.default_scheme
+        cap_dates = [d for d in find_dates(caption, reference) if d.end_iso or d.value]
+        base_period = period_of(cap_dates[-1]) if cap_dates else (asof or reference_period(reference))
+        for row in rows[n_head:]:
+            label = next((c for c in row if c.text and not _NUMERIC.match(c.text)), None)
+            if label is None:
+                continue
+            region = _row_region(label.text, resolver)
+            if region is None:
+                continue
+            for j, cell in enumerate(row):
+                if cell is label or not cell.text or not _NUMERIC.match(cell.text):
+                    continue
+                header = headers[j] if j < len(headers) else ""
+                metric = column_metric(header)
+                if metric is None:
+                    continue
+                value = normalize_number(cell.text, context=header)
+                if value is None or isinstance(value, tuple):
+                    continue
+                percent = metric in ("coverage_rate", "plan_attainment", "target_coverage_rate") \
+                    or "%" in cell.text
+                if metric in ("participants", "non_participants", "target_participants",
+                              "participants_change", "cards_issued") and "%" in cell.text:
+                    continue
+                scheme = _last_scheme(header) or cap_scheme
+                if scheme is None:
+                    continue
+                hdr_dates = find_dates(header, reference)
+                period = period_of(hdr_dates[-1]) if hdr_dates else base_period
+                rs, re_ = row[0].start, row[-1].end
+                value = int(value) if not percent and float(value).is_integer() else value
+                out.append(Record(
+                    source=doc.source,
+                    region=Region(**region),
+                    scheme=scheme, metric=metric, value=value,
+                    unit="percent" if percent else ("card" if metric == "cards_issued" else "person"),
+                    qualifier=None, period=period.as_dict(), compared_to=None,
+                    evidence={"text": doc.text[rs:re_], "start": rs, "end": re_,
+                              "value_text": doc.text[cell.start:cell.end],
+                              "value_start": cell.start, "value_end": cell.end,
+                              "table": {"page": table.page, "header": header}},
+                    confidence=0.85, method="rule+table"))
+    return out
+
+
+def _cell_at(row, j):
+    return row[j] if j < len(row) else None
+
+
+def _last_scheme(text: str) -> str | None:
+    found = [m for m in scheme_finder().find(text) if not m.comparison]
+    return found[-1].scheme if found else None
+
+
+def _row_region(label: str, resolver) -> dict | None:
+    _, totals = _rules()
+    clean = " ".join(label.replace("\n", " ").split()).strip(" .:-–*")
+    for level, cues in totals.items():
+        if cues.after(clean) and len(clean) <= 25:
+            return resolver.collective(level)
+    name = _LEVEL_PREFIX.sub("", clean)
+    level_word = clean[: len(clean) - len(name)].strip().lower()
+    level = None
+    if level_word in ("huyện", "quận", "thị xã", "tx", "tx.", "thành phố", "tp", "tp."):
+        level = "district"
+    elif level_word in ("xã", "phường", "thị trấn", "tt", "tt."):
+        level = "commune"
+    elif level_word == "tỉnh":
+        level = "province"
+    try:
+        units = resolver.gaz.lookup(name, level=level, province=resolver.province)
+    except Exception:
+        units = []
+    if not units:
+        return None
+    u = units[0]
+    get = (lambda k: u.get(k)) if isinstance(u, dict) else (lambda k: getattr(u, k, None))
+    return {"name": get("name"), "level": get("level"), "province": get("province"),
+            "code": get("code"), "current_province": get("current_province")}
