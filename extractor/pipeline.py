@@ -115,46 +115,76 @@ def default_jobs() -> int:
 
 
 def iter_extract(paths: Iterable[str], *, jobs: int | None = None, options: Options | None = None,
+                 engine: str = "processes", scheduler: str | None = None,
                  on_input: Callable[[str], None] | None = None) -> Iterator[tuple[str, object]]:
     """Yield (path, Extraction | ReadError) for every input, in input order.
 
-    `paths` are files or folders (walked recursively); `jobs` worker processes
-    (default: all cores; 1 runs in this process). Memory stays flat: inputs are
-    streamed to the workers and results streamed back.
+    `paths` are files or folders (walked recursively). `engine` is "processes"
+    (`jobs` worker processes on this machine, default all cores; 1 runs here) or
+    "dask" (a Dask cluster at `scheduler`, or a local one with `jobs` workers).
+    Memory stays flat: at most a few tasks per worker are in flight, and results
+    are yielded as soon as they are next in order.
     """
     from .ingest import iter_inputs
     options = options or Options()
     jobs = default_jobs() if jobs is None else max(1, jobs)
 
-    def inputs():
+    def tasks():
         for path, err in iter_inputs(paths):
             if on_input:
                 on_input(path)
             yield path, err
 
-    if jobs == 1:
-        for path, err in inputs():
+    if engine == "dask":
+        yield from _iter_dask(tasks(), jobs, options, scheduler)
+    elif jobs == 1:
+        for path, err in tasks():
             yield (path, err) if err is not None else _work((path, options))
-        return
+    else:
+        yield from _iter_pool(tasks(), jobs, options)
 
+
+def _iter_pool(tasks, jobs: int, options: Options):
     import multiprocessing as mp
     ctx = mp.get_context("forkserver" if "forkserver" in mp.get_all_start_methods() else "spawn")
     with ctx.Pool(jobs, initializer=_warm, initargs=(options,)) as pool:
-        pending: list[tuple[str, object]] = []
-        # Errors found while walking are yielded in order with the results.
-        def tasks():
-            for path, err in inputs():
-                if err is not None:
-                    pending.append((path, err))
-                    yield None
-                else:
-                    yield (path, options)
-        for res in pool.imap(_work_or_none, tasks(), chunksize=4):
-            if res is None:
-                yield pending.pop(0)
-            else:
-                yield res
+        yield from _ordered(tasks, lambda path: pool.apply_async(_work, ((path, options),)),
+                            lambda fut: fut.get(), window=4 * jobs)
 
 
-def _work_or_none(task):
-    return None if task is None else _work(task)
+def _iter_dask(tasks, jobs: int, options: Options, scheduler: str | None):
+    from distributed import Client, LocalCluster
+    if scheduler:
+        client, cluster = Client(scheduler), None
+    else:
+        cluster = LocalCluster(n_workers=jobs, threads_per_worker=1, processes=True,
+                               dashboard_address=None, silence_logs=40)
+        client = Client(cluster)
+    try:
+        client.run(_warm, options)
+        yield from _ordered(tasks, lambda path: client.submit(_work, (path, options), pure=False),
+                            lambda fut: fut.result(), window=4 * jobs)
+    finally:
+        client.close()
+        if cluster is not None:
+            cluster.close()
+
+
+def _ordered(tasks, submit, result, window: int):
+    """Submit tasks with at most `window` in flight; yield results in input order."""
+    from collections import deque
+    inflight: deque = deque()
+    for path, err in tasks:
+        inflight.append((path, err if err is not None else submit(path)))
+        if len(inflight) >= window:
+            yield _resolve(inflight.popleft(), result)
+    while inflight:
+        yield _resolve(inflight.popleft(), result)
+
+
+def _resolve(item, result):
+    path, fut = item
+    from .ingest import ReadError
+    if isinstance(fut, ReadError):
+        return path, fut
+    return result(fut)
