@@ -35,8 +35,8 @@ def extract_text(text: str, *, source: str | None = None,
 
 def extract_file(path: str, *, options: Options | None = None) -> Extraction:
     """Read one file and extract from it; raises `extractor.ingest.ReadError` if unreadable."""
-    from .ingest import read_path
-    return extract_document(read_path(path), options=options)
+    from .ingest import read_with_timeout
+    return extract_document(read_with_timeout(path), options=options)
 
 
 def extract_document(doc: Document, *, published: _dt.date | None = None,

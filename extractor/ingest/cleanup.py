@@ -178,6 +178,8 @@ def _wrap_width(lengths: list[int]) -> int | None:
 def _joins(prev: tuple[str, list[int], bool], nxt: str, wrap: int | None) -> bool:
     """Should the line break between `prev` and `nxt` be read as a space?"""
     text, _, trailing = prev
+    if " | " in text or " | " in nxt:  # rows of a table rendered as text
+        return False
     if _TERMINAL.search(text) or _BULLET.match(nxt):
         return False
     if text.endswith(("./.", "./")):

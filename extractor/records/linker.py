@@ -355,9 +355,9 @@ class Linker:
             compared = self._compared(num, sent, clause_start, clause_end, period)
         if comp_paren and metric == "participants":
             return (compared or NO_PERIOD), None, penalty + 0.05
-        return period, compared, penalty
+        return period, (compared.as_dict() if compared else None), penalty
 
-    def _compared(self, num, sent, clause_start, clause_end, period: Period) -> dict | None:
+    def _compared(self, num, sent, clause_start, clause_end, period: Period) -> Period | None:
         comps = [d for d, r in sent.dates if r == COMPARISON and clause_start <= d.start < clause_end]
         if comps:
             d = min(comps, key=lambda d: abs(d.start - num.end))
@@ -365,11 +365,11 @@ class Linker:
             if "cùng kỳ" in low:
                 p = period_of(d)
                 if p.end and len(p.end) >= 4 and p.end[:4].isdigit() and "năm trước" not in low:
-                    return same_period_in_year(period, int(p.end[:4])).as_dict()
-                return shift_year(period, -1).as_dict() if period.end else None
-            return period_of(d).as_dict()
+                    return same_period_in_year(period, int(p.end[:4]))
+                return shift_year(period, -1) if period.end else None
+            return period_of(d)
         if regex.search(r"cùng kỳ", self.text[clause_start:clause_end]) and period.end:
-            return shift_year(period, -1).as_dict()
+            return shift_year(period, -1)
         return None
 
     # --- output -------------------------------------------------------------------------

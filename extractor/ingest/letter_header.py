@@ -1,0 +1,179 @@
+"""The header of an official letter, plan or report.
+
+`read_letter(lines)` returns {"number", "issuer", "place", "date", "subject",
+"recipients"} from the clean text's lines (table rows split at " | "):
+
+- number: "Số: 122/KH-UBND" -> "122/KH-UBND", "Số 882-CV/TU" -> "882-CV/TU";
+- issuer: the organization block at the top ("ỦY BAN NHÂN DÂN" + "TỈNH PHÚ YÊN"
+  -> "ỦY BAN NHÂN DÂN TỈNH PHÚ YÊN"), else the issuer code of the number
+  ("882-CV/TU" -> "Tỉnh ủy Bắc Giang", with the place of the date line);
+- place, date: "Bắc Giang, ngày 03 tháng 10 năm 2017" -> "Bắc Giang", "2017-10-03";
+- subject: the "V/v …" line, as written;
+- recipients: the "Kính gửi" list, then the "Nơi nhận" list (without "Như kính
+  gửi", "Lưu VT" and notes such as "(b/c)").
+
+Patterns and codes are in rules/metadata.yaml (`letter:`). Whether a document is
+a letter at all is decided in metadata.py.
+"""
+from __future__ import annotations
+
+import functools
+
+import regex
+
+from ..rules import load_yaml
+
+
+@functools.lru_cache(maxsize=1)
+def _rules():
+    cfg = load_yaml("metadata.yaml")["letter"]
+    return {
+        "number": regex.compile(cfg["number"]),
+        "place_date": regex.compile(cfg["place_date"]),
+        "subject": regex.compile(cfg["subject"]),
+        "to": regex.compile(cfg["recipients_to"]),
+        "cc": regex.compile(cfg["recipients_cc"]),
+        "item": regex.compile(cfg["item"]),
+        "not_recipients": [regex.compile(p) for p in cfg["not_recipients"]],
+        "note": regex.compile(cfg["recipient_note"]),
+        "mottos": [_squash(m) for m in cfg["mottos"]],
+        "headings": [_squash(h) for h in cfg["headings"]],
+        "type_codes": {c.upper() for c in cfg["type_codes"]},
+        "issuer_codes": {k.upper(): v for k, v in cfg["issuer_codes"].items()},
+    }
+
+
+def _squash(s: str) -> str:
+    return regex.sub(r"[\s\-–—]+", " ", s).strip().upper()
+
+
+def read_letter(lines: list[str], header_lines: int = 40) -> dict:
+    r = _rules()
+    head = lines[:header_lines]
+    number = None
+    place = date = subject = None
+    for line in head:
+        if number is None:
+            m = r["number"].match(line)
+            if m:
+                number = regex.sub(r"\s+", "", m["number"]).rstrip(".,;")
+        if place is None:
+            m = r["place_date"].match(line)
+            if m:
+                place, date = m["place"].strip(), letter_date(m["date"])
+        if subject is None:
+            m = r["subject"].match(line)
+            if m:
+                subject = line.strip()
+    issuer = _issuer_block(head) or _issuer_from_number(number, place)
+    return {"number": number, "issuer": issuer, "place": place, "date": date,
+            "subject": subject, "recipients": _recipients(lines)}
+
+
+def letter_date(text: str) -> str | None:
+    """ISO date of "ngày 03 tháng 10 năm 2017" (or "2017-10" when the day is left blank)."""
+    try:
+        from ..normalize import normalize_date
+    except ImportError:
+        normalize_date = None
+    if normalize_date is not None:
+        try:
+            iso = normalize_date(text)
+        except Exception:
+            iso = None
+        if isinstance(iso, str) and regex.fullmatch(r"\d{4}(?:-\d{2}(?:-\d{2})?)?", iso):
+            return iso
+    m = regex.search(r"ngày\s+(\d{1,2}|[.…]+)\s+tháng\s+(\d{1,2}|[.…]+)\s*,?\s*năm\s+(\d{4})", text)
+    if not m:
+        return None
+    y = int(m[3])
+    if not m[2].isdigit():
+        return f"{y:04d}"
+    mo = int(m[2])
+    if not 1 <= mo <= 12:
+        return None
+    if not m[1].isdigit():
+        return f"{y:04d}-{mo:02d}"
+    import datetime as _dt
+    try:
+        return _dt.date(y, mo, int(m[1])).isoformat()
+    except ValueError:
+        return f"{y:04d}-{mo:02d}"
+
+
+def _is_caps(line: str) -> bool:
+    letters = [c for c in line if c.isalpha()]
+    return len(letters) >= 2 and sum(c.isupper() for c in letters) >= 0.8 * len(letters)
+
+
+def _issuer_block(head: list[str]) -> str | None:
+    """The upper-case organization lines at the top, joined."""
+    r = _rules()
+    block: list[str] = []
+    for line in head:
+        s = line.strip().strip("*_").strip()
+        key = _squash(s)
+        stop = (not s or regex.fullmatch(r"[-=_*.~]{2,}", s) or r["number"].match(s)
+                or r["place_date"].match(s) or r["subject"].match(s))
+        if any(key.startswith(m) for m in r["mottos"]):
+            continue  # the motto column beside the issuer (two-column headers)
+        if any(key == h or key.startswith(h + " SỐ") for h in r["headings"]):
+            stop = True
+        if block and (stop or not _is_caps(s)):
+            break
+        if stop:
+            continue
+        if _is_caps(s) and not regex.search(r"\d", s):
+            block.append(regex.sub(r"[\s\-_=*]+$", "", s))
+    if not block:
+        return None
+    return regex.sub(r"\s+", " ", " ".join(block)).strip() or None
+
+
+def _issuer_from_number(number: str | None, place: str | None) -> str | None:
+    if not number:
+        return None
+    r = _rules()
+    segs = [s for s in number.split("/") if s]
+    if len(segs) < 2:
+        return None
+    if "-" in segs[0]:                      # party style: 882-CV/TU
+        code = segs[-1].split("-")[0]
+    else:                                   # state style: 122/KH-UBND, 4111/UBND-YT
+        parts = segs[-1].split("-")
+        code = parts[1] if parts[0].upper() in r["type_codes"] and len(parts) > 1 else parts[0]
+    template = r["issuer_codes"].get(code.upper())
+    if not template:
+        return None
+    return regex.sub(r"\s+", " ", template.replace("{place}", place or "")).strip()
+
+
+def _recipients(lines: list[str]) -> list[str]:
+    r = _rules()
+    out: list[str] = []
+    for label in ("to", "cc"):
+        for i, line in enumerate(lines):
+            m = r[label].match(line)
+            if not m:
+                continue
+            rest = m["rest"].strip().strip("*_").strip()
+            items = [rest] if rest else []
+            for nxt in lines[i + 1:]:
+                im = r["item"].match(nxt.strip())
+                if not im:
+                    break
+                items.append(im["item"])
+            for it in items:
+                it = _clean_item(it)
+                if it and not any(p.search(it) for p in r["not_recipients"]) \
+                        and it.casefold() not in {o.casefold() for o in out}:
+                    out.append(it)
+            break
+    return out
+
+
+def _clean_item(item: str) -> str:
+    r = _rules()
+    s = item.strip().strip("*_").strip().rstrip(" ;,.:")
+    s = r["note"].sub("", s)
+    return s.rstrip(" ;,.:").strip()
