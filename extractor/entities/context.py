@@ -1,0 +1,115 @@
+"""Where a document is about: its own province and district, from its own text.
+
+Evidence, strongest first: the caller's hint; a source tag of a provincial paper
+("(HG) - ...", rules/source_tags.tsv) or its web domain ("baolangson.vn"); places in
+the title, letterhead and first lines; the places mentioned most often (bare province
+names and "tỉnh X", districts named with a level word). `document_places` reports the
+result for the pipeline; `place_context` gives the weights that `places.resolve` uses.
+Nothing here finds place names itself (see places.py).
+"""
+from __future__ import annotations
+
+import functools
+
+import regex
+
+from ..model import Entity
+from ..normalize.text import fold_key
+from ..rules import load_tsv
+from .gazetteer import gazetteer
+from .places import Context, PlaceMention, build_context
+
+HEAD_CHARS = 300            # the title, dateline and letterhead live here
+HEAD_WEIGHT = 3.0
+TAG_WEIGHT = 5.0
+
+_TAG = regex.compile(r"(?:^|\n)\s*\(([\p{Lu}\p{Ll}]{1,6})\)\s*[-–—:]?")
+_DOMAIN = regex.compile(r"\bbao([a-z]{4,20})\.(?:vn|com\.vn|org\.vn)\b", regex.I)
+
+
+@functools.lru_cache(maxsize=1)
+def _source_tags() -> dict[str, str]:
+    return {r["tag"]: r["province"] for r in load_tsv("source_tags.tsv")}
+
+
+@functools.lru_cache(maxsize=1)
+def _province_by_joined_key() -> dict[str, str]:
+    g = gazetteer()
+    return {fold_key(u.name): u.code for u in g.provinces_old.values()}
+
+
+def source_provinces(text: str) -> dict[str, float]:
+    """Old province codes named by source tags and provincial papers' web domains."""
+    out: dict[str, float] = {}
+    g = gazetteer()
+    tags = _source_tags()
+    for m in _TAG.finditer(text[:2000]):
+        name = tags.get(m.group(1))
+        p = g.province(name) if name else None
+        if p is not None:
+            out[p.code] = out.get(p.code, 0) + TAG_WEIGHT
+    for m in _DOMAIN.finditer(text):
+        code = _province_by_joined_key().get(m.group(1).lower())
+        if code:
+            out[code] = out.get(code, 0) + TAG_WEIGHT
+    return out
+
+
+def place_context(text: str, mentions: list[PlaceMention], province_hint: str | None = None) -> Context:
+    """The weighted provinces of the document, for resolving its place names."""
+    extra = source_provinces(text)
+    for m in mentions:
+        if m.start < HEAD_CHARS and not m.person_cue and not m.byline:
+            provs = [u for u in m.candidates if u.level == "province" and u.era == "old"]
+            if len(provs) == 1 and (m.level_word is None or m.level_word in ("tỉnh", "thành phố", "tp")):
+                extra[provs[0].code] = extra.get(provs[0].code, 0) + HEAD_WEIGHT
+    return build_context(mentions, province_hint, extra)
+
+
+def document_places(text: str, entities: list[Entity], province_hint: str | None = None) -> dict:
+    """The document's own place context from its text and its found entities.
+
+    Returns {"province", "province_code", "current_province", "district", "district_code",
+    "provinces": [names, most weight first], "districts": [names]}; unknown -> None/[].
+    """
+    g = gazetteer()
+    weights: dict[str, float] = dict(source_provinces(text))
+    dweights: dict[str, float] = {}
+    if province_hint and g.province(province_hint):
+        weights[g.province(province_hint).code] = weights.get(g.province(province_hint).code, 0) + 10
+    for e in entities:
+        n = e.normalized if isinstance(e.normalized, dict) else {}
+        head = HEAD_WEIGHT if e.start < HEAD_CHARS else 1.0
+        if e.type == "PROVINCE" and n.get("code") and not n.get("ambiguous"):
+            p = g.unit("province", n["code"])
+            if p is not None:
+                weights[p.code] = weights.get(p.code, 0) + head
+        elif e.type == "DISTRICT" and n.get("code") and not n.get("ambiguous"):
+            d = g.unit("district", n["code"])
+            if d is not None:
+                dweights[d.code] = dweights.get(d.code, 0) + head
+                weights[d.province_code] = weights.get(d.province_code, 0) + 0.5 * head
+    provinces = sorted(weights, key=lambda c: -weights[c])
+    districts = sorted(dweights, key=lambda c: -dweights[c])
+    p = g.provinces_old.get(provinces[0]) if provinces else None
+    if p is not None:
+        districts = [c for c in districts if g.unit("district", c).province_code == p.code]
+    # a document is about a district when the title names it or it dominates the text
+    d = None
+    if districts:
+        top = dweights[districts[0]]
+        second = dweights[districts[1]] if len(districts) > 1 else 0.0
+        if top >= HEAD_WEIGHT and top >= 2 * second:
+            d = g.unit("district", districts[0])
+    return {
+        "province": p.name if p else None,
+        "province_code": p.code if p else None,
+        "current_province": p.current_province if p else None,
+        "district": d.name if d else None,
+        "district_code": d.code if d else None,
+        "provinces": [g.provinces_old[c].name for c in provinces],
+        "districts": [g.unit("district", c).name for c in districts],
+    }
+
+
+__all__ = ["document_places", "place_context", "source_provinces"]
