@@ -62,7 +62,7 @@ def _title_scheme(title: str, mentions, text: str) -> str | None:
 
 def _headline_paragraphs(text: str, title: str, sents) -> set[int]:
     """Paragraphs that repeat the headline: their figures are the body's, counted once."""
-    if not title:
+    if not title or len(title) > 200 or title.rstrip().endswith("."):
         return set()
     key = " ".join(title.split()).lower()
     out = set()

@@ -2,7 +2,8 @@
 
 A figure said twice (a lead repeated in the body, the same table cell read
 twice) is kept once. A figure that cannot be right given the others of the
-same sentence is dropped rather than stored: a change larger than the total
+same sentence is dropped rather than stored, and so is one that nothing in the
+document dates: a change larger than the total
 it changes ("tăng trên 45.400 ngàn người" next to "1,3 triệu người"), a percent
 above 100 that is not a plan attainment, a count of participants below 1.
 """
@@ -10,8 +11,9 @@ from __future__ import annotations
 
 
 def _key(r):
+    """Same place, scheme, metric, value and year: the same figure told twice."""
     v = r.value if not isinstance(r.value, list) else tuple(r.value)
-    return (r.region.name, r.region.level, r.scheme, r.metric, v, (r.period or {}).get("end"))
+    return (r.region.name, r.region.level, r.scheme, r.metric, v, ((r.period or {}).get("end") or "")[:4])
 
 
 def drop_duplicates(records: list) -> list:
@@ -33,6 +35,8 @@ def drop_impossible(records: list) -> list:
             totals.setdefault((r.evidence["start"], r.scheme), []).append(r.value)
     out = []
     for r in records:
+        if not (r.period or {}).get("end"):
+            continue  # a figure with no time at all cannot go in an indicator series
         v = r.value
         if isinstance(v, list):
             lo, hi = v

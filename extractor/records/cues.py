@@ -32,6 +32,7 @@ class CueSet:
         self._lead = regex.compile(rf"(?<!{_W})(?:{alt})(?!{_W}){fill_part}{punct}$", regex.IGNORECASE)
         self._strict_lead = regex.compile(rf"(?<!{_W})(?:{alt})(?!{_W})[\s(:]*$", regex.IGNORECASE)
         self._after = regex.compile(rf"^[\s):,]*(?:{alt})(?!{_W})", regex.IGNORECASE)
+        self._next_word = regex.compile(rf"^\s*(?:{alt})(?!{_W})", regex.IGNORECASE)
 
     def last(self, text: str):
         """The last match in `text` (a regex match) or None."""
@@ -51,6 +52,10 @@ class CueSet:
         """A cue that starts `text` (after optional brackets and spaces)."""
         return self._after.search(text)
 
+    def next_word(self, text: str):
+        """A cue that is the very next word(s) of `text` (no punctuation in between)."""
+        return self._next_word.search(text)
+
 
 class Cues:
     """All metric cues by name, e.g. `cues.coverage_before.any(text)`."""
@@ -59,12 +64,16 @@ class Cues:
         fillers = data.get("fillers", [])
         self.data = data
         for key, value in data.items():
-            if key in ("fillers", "collective", "plural_regex", "person_units", "card_units"):
+            if key in ("fillers", "collective", "plural_regex", "person_units", "card_units",
+                       "clause_breaks"):
                 continue
             setattr(self, key, CueSet(value, fillers))
         self.collective = {level: CueSet(v) for level, v in data.get("collective", {}).items()}
         self.plural_regex = [regex.compile(p, regex.IGNORECASE) for p in data.get("plural_regex", [])]
         self.person_units = {u.lower() for u in data.get("person_units", [])}
+        breaks = _alternation(data.get("clause_breaks", []))
+        self.clause_break_re = regex.compile(
+            rf";|,\s*(?:{breaks})(?!{_W})" if breaks else ";", regex.IGNORECASE)
         self.card_units = {u.lower() for u in data.get("card_units", [])}
 
     def plural(self, text: str) -> bool:

@@ -53,6 +53,7 @@ class FigureState:
     scheme: str | None = None
     region: Ref | None = None
     period: Period | None = None
+    clause_start: int = -1
 
 
 @dataclass
@@ -104,6 +105,11 @@ class Linker:
         return self.records
 
     def _after_sentence(self, sent: Sentence) -> None:
+        if not sent.numbers and regex.match(r"(?:Tại|Ở)\s", self.text[sent.start:sent.start + 4]):
+            first = next((e for e in self.places if sent.start <= e.start < sent.start + 25), None)
+            region = self.regions.from_entity(first) if first else None
+            if region:
+                self.state.topic = Ref(region, "subject")
         for sm in sent.schemes:
             if not sm.comparison:
                 self.state.para_scheme = sm.scheme
@@ -128,7 +134,8 @@ class Linker:
                 continue
             next_start = next((n.start for n in sent.numbers if n.start > num.start), sent.end)
             right = text[num.end:min(next_start, clause_end, num.end + 60)]
-            metric, sign = self._metric(num, kind, sent, clause_start, win_start, right, prev)
+            metric, sign = self._metric(num, kind, sent, clause_start, win_start, right, prev,
+                                        clause_end)
             if metric is None:
                 prev = FigureState(num.end, kind, None if metric is None else metric,
                                    prev.scheme if prev else None, prev.region if prev else None)
@@ -137,34 +144,73 @@ class Linker:
             region = self._region(num, sent, clause_start, win_start, prev, first_fig_start)
             period, compared, conf_penalty = self._period(num, metric, sent, clause_start,
                                                           clause_end, win_start)
-            state = FigureState(num.end, kind, metric, scheme, region, period)
-            prev = state
+            prev = FigureState(num.end, kind, metric, scheme, region, period, clause_start)
             if scheme is None or region is None or region.region is None:
                 continue
+            if metric in TARGETS and region.source not in ("own",) and self._national_target(sent):
+                continue  # a central resolution's target quoted in a provincial text
             if region.source in ("collective", "subject") and (
                     num.start <= first_fig_start or region.source == "collective"):
                 self.state.topic = region
             value = num.value
             if sign < 0 and not isinstance(value, tuple):
                 value = -value
-            self._emit(num, sent, metric, scheme, region, period, compared, value, kind,
-                       conf_penalty)
+            shared = self._shared_list(win_start, num.start, sent.start) if region.source == "own" else []
+            for ref in shared or [region]:
+                self._emit(num, sent, metric, scheme, ref, period, compared, value, kind,
+                           conf_penalty)
+
+    def _national_target(self, sent: Sentence) -> bool:
+        t = self.text[sent.start:sent.end]
+        return self.cues.central_documents.any(t) and not self.cues.assigned.any(t)
+
+    def _shared_list(self, start: int, end: int, sent_start: int) -> list[Ref]:
+        """Places listed right before one figure ("Đồng Văn, Mèo Vạc, Yên Minh đạt 100%")."""
+        ents = [e for e in self.places if start <= e.start and e.end <= end
+                and not self._in_org(e.start, e.end)]
+        if len(ents) < 2:
+            return []
+        chain = [ents[-1]]
+        for e in reversed(ents[:-1]):
+            gap = self.text[e.end:chain[0].start]
+            if not regex.fullmatch(r"\s*(?:,|và|,\s*và)\s*", gap):
+                break
+            chain.insert(0, e)
+        tail = self.text[chain[-1].end:end]
+        if len(chain) < 2 or not regex.fullmatch(r"\s*(?:đều\s+)?(?:đạt|có|với|là|:)?\s*(?:\p{L}+\s+){0,3}", tail):
+            return []
+        refs = [Ref(self.regions.from_entity(e), "own") for e in chain]
+        return [r for r in refs if r.region]
 
     def _clause(self, sent: Sentence, pos: int) -> tuple[int, int]:
-        text = self.text
-        start = text.rfind(";", sent.start, pos)
-        end = text.find(";", pos, sent.end)
-        return (start + 1 if start >= 0 else sent.start), (end if end >= 0 else sent.end)
+        """The clause around `pos`: split at ";" and at turns such as ", trong khi"."""
+        start, end = sent.start, sent.end
+        for m in self.cues.clause_break_re.finditer(self.text, sent.start, sent.end):
+            if m.end() <= pos:
+                start = m.end()
+            elif m.start() >= pos:
+                end = m.start()
+                break
+        return start, end
 
     # --- metric -------------------------------------------------------------------------
-    def _metric(self, num, kind, sent, clause_start, win_start, right, prev):
+    def _target_context(self, sent, clause_left: str) -> bool:
+        """A strong target word earlier in the clause, or opening the sentence."""
+        c = self.cues
+        m = c.target_strong.last(clause_left)
+        if m and not regex.search(r"(?:đã|vừa)\s+(?:hoàn thành|đạt)\s*$", clause_left[:m.start()]):
+            return True
+        opening = self.text[sent.start:min(sent.end, sent.start + 40)]
+        return bool(c.target_strong.lead(opening[:12]) or c.target_strong._any.match(opening))
+
+    def _metric(self, num, kind, sent, clause_start, win_start, right, prev, clause_end):
         c = self.cues
         text = self.text
         lead = _strip_dates(text, max(sent.start, num.value_start - 50), num.value_start, sent.dates)
         win = text[win_start:num.start]
         clause_left = text[clause_start:num.start]
         if kind == "percent":
-            if c.percent_exclude_after.after(right):
+            if c.percent_exclude_after.next_word(right):
                 return None, 1
             if c.percent_exclude_before.last(win) or (
                     not prev and c.percent_exclude_before.last(clause_left[-60:])):
@@ -179,7 +225,9 @@ class Linker:
                 return None, 1  # "tăng 3.860 (7%)": the growth of a change
             if c.plan_after.after(right):
                 return "plan_attainment", 1
-            if regex.search(r"(?:chỉ tiêu|giao|mục tiêu|đề ra|kế hoạch)[^\d;]{0,25}\(\s*$", win, regex.I):
+            if regex.search(r"(?<!\p{L})(?:chỉ tiêu|giao|mục tiêu|đề ra|kế hoạch)(?!\p{L})[^\d;]{0,25}\(\s*$", win):
+                return "target_coverage_rate", 1
+            if self._target_context(sent, clause_left):
                 return "target_coverage_rate", 1
             if c.plan_before.last(clause_left) and regex.search(r"(?:đạt|bằng|được)\s*$", lead):
                 return "plan_attainment", 1
@@ -191,6 +239,8 @@ class Linker:
                 return prev.metric, 1
             if c.coverage_before.last(text[sent.start:num.start]):
                 return "coverage_rate", 1
+            if c.coverage_before.any(text[num.end:clause_end]):
+                return "coverage_rate", 1  # "Bảo Thắng (89,5%), ... có tỷ lệ bao phủ BHYT thấp nhất"
             if self._anchor(sent, clause_start, num):
                 return "rate", 1
             return None, 1
@@ -198,23 +248,26 @@ class Linker:
         # counts of people or cards
         if num.unit is None and not self._count_context(num, sent, prev, right):
             return None, 1
-        if c.population_lead.lead(lead) or c.count_exclude_after.after(right):
+        phrase = regex.split(r"[,;.()]", right, maxsplit=1)[0]
+        if c.population_lead.lead(lead) or c.count_exclude_after.any(phrase):
             return None, 1
         if c.to_target.last(clause_left[-70:]) or c.to_target.after(right):
             return "participants_to_target", 1
-        if c.non_participant_after.after(right) or c.non_participant_before.lead(lead):
+        if c.non_participant_after.after(right) or c.non_participant_before.last(win):
             return "non_participants", 1
         if (num.unit == "card" or (num.unit_text or "").lower().startswith("thẻ")) \
                 and c.cards_lead.last(win):
             return "cards_issued", 1
         if c.excess_lead.lead(lead, strict=True):
             return None, 1
-        target = bool(c.target_count_before.last(clause_left)) and not c.level_lead.lead(lead)
+        target = (bool(c.target_count_before.last(clause_left)) or self._target_context(sent, clause_left)) \
+            and not c.level_lead.lead(lead)
         if c.change_decrease_lead.lead(lead):
             return ("target_participants", 1) if target else ("participants_change", -1)
         if c.change_increase_lead.lead(lead):
             return ("target_participants", 1) if target else ("participants_change", 1)
-        if c.target_count_before.last(win) and not c.level_lead.lead(lead):
+        if (c.target_count_before.last(win) or self._target_context(sent, clause_left)) \
+                and not c.level_lead.lead(lead):
             return "target_participants", 1
         if self._anchor(sent, clause_start, num) or c.participation.any(right[:25]):
             return "participants", 1
@@ -270,29 +323,34 @@ class Linker:
         ref = self._nearest_place(clause_start, num.start, sent.start)
         if ref is not None:
             return ref
-        if prev and prev.region is not None:
+        if prev and prev.region is not None and (
+                prev.clause_start == clause_start or prev.region.source != "own"):
             return prev.region
         ref = self._nearest_place(sent.start, num.start, sent.start)
         if ref is not None:
-            return Ref(ref.region, "subject" if ref.source != "collective" else "collective")
+            return ref if ref.source in ("collective", "comparison") else Ref(ref.region, "subject")
         if c.plural(self.text[clause_start:num.start]):
             return Ref(None, "plural")
+        ref = self._nearest_place(sent.start, num.start, sent.start, allow_org=True)
+        if ref is not None and ref.source == "own":
+            return Ref(ref.region, "subject")
         if self.state.topic is not None:
             return Ref(self.state.topic.region, "topic")
         default = self.regions.default()
         return Ref(default, "document") if default else None
 
-    def _nearest_place(self, start: int, end: int, sent_start: int) -> Ref | None:
+    def _nearest_place(self, start: int, end: int, sent_start: int, allow_org: bool = False) -> Ref | None:
         """The place or collective phrase nearest before `end`, within [start, end)."""
         best: tuple[int, Ref] | None = None
         for e in self.places:
             if e.start < start or e.end > end:
                 continue
-            if self._in_org(e.start, e.end) or _after_comparison(self.text, e.start, sent_start):
+            if (not allow_org and self._in_org(e.start, e.end)) or _in_scope_phrase(self.text, e.start, sent_start):
                 continue
             region = self.regions.from_entity(e)
+            source = "comparison" if _after_comparison(self.text, e.start, sent_start) else "own"
             if region and (best is None or e.end >= best[0]):
-                best = (e.end, Ref(region, "own"))
+                best = (e.end, Ref(region, source))
         window = self.text[start:end]
         for level, cues in self.cues.collective.items():
             for m in cues._any.finditer(window):
@@ -301,10 +359,21 @@ class Linker:
                     continue
                 if self._in_org(start + m.start(), pos):
                     continue
-                region = self.regions.collective(level)
+                region = self._recent_place(level, start + m.start()) or self.regions.collective(level)
+                source = "comparison" if _after_comparison(self.text, start + m.start(), sent_start) \
+                    else "collective"
                 if region and (best is None or pos > best[0]):
-                    best = (pos, Ref(region, "collective"))
+                    best = (pos, Ref(region, source))
         return best[1] if best else None
+
+    def _recent_place(self, level: str, pos: int) -> dict | None:
+        """'toàn xã' / 'toàn huyện': the commune or district the paragraph last named."""
+        if level not in ("district", "commune"):
+            return None
+        para_start = self.text.rfind("\n", 0, pos) + 1
+        found = [e for e in self.places if para_start <= e.start and e.end <= pos
+                 and (e.normalized or {}).get("level") == level]
+        return self.regions.from_entity(found[-1]) if found else None
 
     def _in_org(self, start: int, end: int) -> bool:
         return any(o.start <= start and end <= o.end for o in self.orgs)
@@ -429,9 +498,14 @@ def _kind(num, text: str, cues) -> str:
 
 
 def _prefer_point(mentions: list) -> list:
-    """Drop long ranges ("giai đoạn 2023-2025") when a point or short period is also there."""
-    points = [d for d in mentions if getattr(d, "kind", "") != "range"]
+    """Drop multi-year spans ("giai đoạn 2023-2025") when a point or short period is also there."""
+    points = [d for d in mentions if not _multi_year(d)]
     return points or mentions
+
+
+def _multi_year(d) -> bool:
+    s, e = getattr(d, "start_iso", None), getattr(d, "end_iso", None)
+    return bool(s and e and s[:4].isdigit() and e[:4].isdigit() and int(e[:4]) > int(s[:4]))
 
 
 def _strip_dates(text: str, start: int, end: int, dates) -> str:
@@ -447,7 +521,16 @@ def _strip_dates(text: str, start: int, end: int, dates) -> str:
 
 
 def _after_comparison(text: str, pos: int, floor: int) -> bool:
-    return bool(regex.search(r"(?:so với|so)\s+(?:\p{L}+\s+){0,2}$", text[max(floor, pos - 30):pos]))
+    return bool(regex.search(r"(?<!\p{L})(?:so với|so)\s+(?:\p{L}+\s+){0,4}$", text[max(floor, pos - 40):pos]))
+
+
+_SCOPE = regex.compile(r"(?<!\p{L})(?:nhất|dẫn đầu|đứng đầu|thứ \p{L}+)\s+(?:ở|tại|của|trong|toàn)\s+$|"
+                       r"(?<!\p{L})(?:thuộc|trực thuộc)\s+$")
+
+
+def _in_scope_phrase(text: str, pos: int, floor: int) -> bool:
+    """'cao nhất ở huyện Giao Thủy', 'xã A thuộc huyện B': B is the scope, not the subject."""
+    return bool(_SCOPE.search(text[max(floor, pos - 30):pos]))
 
 
 def _clean_number(v):

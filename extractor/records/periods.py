@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 import regex
 
-ASOF, COMPARISON, PLAN_YEAR, REFERENCE = "asof", "comparison", "plan_year", "reference"
+ASOF, COMPARISON, PLAN_YEAR, REFERENCE, OTHER = "asof", "comparison", "plan_year", "reference", "other"
 
 _COMPARISON_BEFORE = regex.compile(
     r"(?<!\p{L})(?:so với|so|nhiều hơn|ít hơn|cao hơn|thấp hơn|hơn|kém|như|bằng)\s+"
@@ -46,16 +46,20 @@ NO_PERIOD = Period(None, None)
 def role(text: str, mention, sentence_start: int) -> str:
     """The role of a date mention within its sentence (see the module docstring)."""
     head = text[max(sentence_start, mention.start - 60):mention.start]
+    if mention.text.lower().startswith("năm nay") and head.lower().endswith("nhiều "):
+        return OTHER  # "từ nhiều năm nay": for many years, not this year
+    if getattr(mention, "relation", None) == "compare":
+        return COMPARISON
     if mention.text.lower().startswith(("cùng kỳ", "so với", "so ")):
         return COMPARISON
     if _COMPARISON_BEFORE.search(head[-25:]):
+        if regex.match(r",?\s*(?:khi|lúc)(?!\p{L})", text[mention.end:mention.end + 8]):
+            return ASOF  # "so với năm 2019, khi cả nước có 84,746 triệu người"
         return COMPARISON
     if _REFERENCE_BEFORE.search(head[-40:]):
         return REFERENCE
-    if getattr(mention, "asof", False):
-        return ASOF
-    if _PLAN_BEFORE.search(head[-45:]):
-        return PLAN_YEAR
+    if getattr(mention, "kind", "") in ("year", "relative") and _PLAN_BEFORE.search(head[-45:]):
+        return PLAN_YEAR  # "kế hoạch được giao năm 2024", "đặt mục tiêu đến năm 2021"
     return ASOF
 
 

@@ -49,7 +49,7 @@ class SchemeFinder:
                 continue
             tail = text[m.end():m.end() + 30]
             head = text[max(0, m.start() - 40):m.start()]
-            if scheme in ("BHXH", "BHYT", "BHTN") and self._org_after.match(tail):
+            if scheme == "BHXH" and self._org_after.match(tail):
                 continue  # "BHXH tỉnh", "Bảo hiểm xã hội huyện Giao Thủy"
             if scheme in ("BHXH", "BHYT", "BHTN") and self._org_before.search(head) \
                     and not _is_listed(head):
