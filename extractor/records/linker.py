@@ -63,6 +63,7 @@ class DocState:
     para_scheme: str | None = None
     doc_scheme: str | None = None
     topic: Ref | None = None
+    target_section: bool = False
 
 
 @dataclass
@@ -99,6 +100,9 @@ class Linker:
             if sent.paragraph != self.state.paragraph:
                 self.state.paragraph = sent.paragraph
                 self.state.para_scheme = None
+                heading = self._heading(sent)
+                if heading is not None:
+                    self.state.target_section = bool(self.cues.target_headings.any(heading))
             if sent.paragraph not in self.skip_paragraphs:
                 self._sentence(sent)
             self._after_sentence(sent)
@@ -160,6 +164,19 @@ class Linker:
                 self._emit(num, sent, metric, scheme, ref, period, compared, value, kind,
                            conf_penalty)
 
+    _HEADING = regex.compile(r"^(?:[IVX]{1,4}\.|\d{1,2}\.|[A-Z]\.)?\s*[\p{Lu}\p{Ll}][^.;:!?]{0,70}$")
+
+    def _heading(self, sent: Sentence) -> str | None:
+        """The text of a section heading starting at this paragraph, or None."""
+        end = self.text.find("\n", sent.start)
+        line = self.text[sent.start:end if end >= 0 else len(self.text)]
+        if len(line) > 80 or sent.numbers:
+            return None
+        numbered = regex.match(r"^(?:[IVX]{1,4}|\d{1,2}|[A-Z])\.\s", line)
+        if not (numbered or (line.isupper() and len(line) > 5)):
+            return None
+        return line if self._HEADING.match(line) else None
+
     def _national_target(self, sent: Sentence) -> bool:
         t = self.text[sent.start:sent.end]
         return self.cues.central_documents.any(t) and not self.cues.assigned.any(t)
@@ -195,8 +212,10 @@ class Linker:
 
     # --- metric -------------------------------------------------------------------------
     def _target_context(self, sent, clause_left: str) -> bool:
-        """A strong target word earlier in the clause, or opening the sentence."""
+        """A target section, a strong target word earlier in the clause, or opening the sentence."""
         c = self.cues
+        if self.state.target_section:
+            return True
         m = c.target_strong.last(clause_left)
         if m and not regex.search(r"(?:đã|vừa)\s+(?:hoàn thành|đạt)\s*$", clause_left[:m.start()]):
             return True
@@ -258,8 +277,10 @@ class Linker:
         if (num.unit == "card" or (num.unit_text or "").lower().startswith("thẻ")) \
                 and c.cards_lead.last(win):
             return "cards_issued", 1
-        if c.excess_lead.lead(lead, strict=True):
-            return None, 1
+        if c.excess_lead.lead(lead, strict=True) and (
+                regex.match(r"^\s*(?:so|kế hoạch|chỉ tiêu|mục tiêu)", right)
+                or regex.search(r"kế hoạch|chỉ tiêu|mục tiêu", clause_left)):
+            return None, 1  # "vượt 587 người" over the plan
         target = (bool(c.target_count_before.last(clause_left)) or self._target_context(sent, clause_left)) \
             and not c.level_lead.lead(lead)
         if c.change_decrease_lead.lead(lead):
@@ -326,7 +347,7 @@ class Linker:
         if prev and prev.region is not None and (
                 prev.clause_start == clause_start or prev.region.source != "own"):
             return prev.region
-        ref = self._nearest_place(sent.start, num.start, sent.start)
+        ref = self._first_place(sent.start, clause_start, sent.start)
         if ref is not None:
             return ref if ref.source in ("collective", "comparison") else Ref(ref.region, "subject")
         if c.plural(self.text[clause_start:num.start]):
@@ -339,9 +360,9 @@ class Linker:
         default = self.regions.default()
         return Ref(default, "document") if default else None
 
-    def _nearest_place(self, start: int, end: int, sent_start: int, allow_org: bool = False) -> Ref | None:
-        """The place or collective phrase nearest before `end`, within [start, end)."""
-        best: tuple[int, Ref] | None = None
+    def _places_in(self, start: int, end: int, sent_start: int, allow_org: bool = False) -> list[tuple[int, Ref]]:
+        """Places and collective phrases ("toàn tỉnh", "cả nước") in [start, end), by end offset."""
+        hits: list[tuple[int, Ref]] = []
         for e in self.places:
             if e.start < start or e.end > end:
                 continue
@@ -349,22 +370,32 @@ class Linker:
                 continue
             region = self.regions.from_entity(e)
             source = "comparison" if _after_comparison(self.text, e.start, sent_start) else "own"
-            if region and (best is None or e.end >= best[0]):
-                best = (e.end, Ref(region, source))
+            if region:
+                hits.append((e.end, Ref(region, source)))
         window = self.text[start:end]
         for level, cues in self.cues.collective.items():
             for m in cues._any.finditer(window):
-                pos = start + m.end()
-                if level == "national" and _ORG_BEFORE_NATION.search(self.text[max(0, start + m.start() - 25):start + m.start()]):
+                a, pos = start + m.start(), start + m.end()
+                if level == "national" and _ORG_BEFORE_NATION.search(self.text[max(0, a - 25):a]):
                     continue
-                if self._in_org(start + m.start(), pos):
+                if self._in_org(a, pos):
                     continue
-                region = self._recent_place(level, start + m.start()) or self.regions.collective(level)
-                source = "comparison" if _after_comparison(self.text, start + m.start(), sent_start) \
-                    else "collective"
-                if region and (best is None or pos > best[0]):
-                    best = (pos, Ref(region, source))
-        return best[1] if best else None
+                region = self._recent_place(level, a) or self.regions.collective(level)
+                source = "comparison" if _after_comparison(self.text, a, sent_start) else "collective"
+                if region:
+                    hits.append((pos, Ref(region, source)))
+        hits.sort(key=lambda h: h[0])
+        return hits
+
+    def _nearest_place(self, start: int, end: int, sent_start: int, allow_org: bool = False) -> Ref | None:
+        """The place or collective phrase nearest before `end`, within [start, end)."""
+        hits = self._places_in(start, end, sent_start, allow_org)
+        return hits[-1][1] if hits else None
+
+    def _first_place(self, start: int, end: int, sent_start: int) -> Ref | None:
+        """The sentence's subject: the first place or collective phrase in [start, end)."""
+        hits = [h for h in self._places_in(start, end, sent_start) if h[1].source != "comparison"]
+        return hits[0][1] if hits else None
 
     def _recent_place(self, level: str, pos: int) -> dict | None:
         """'toàn xã' / 'toàn huyện': the commune or district the paragraph last named."""
