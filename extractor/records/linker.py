@@ -64,6 +64,7 @@ class DocState:
     doc_scheme: str | None = None
     topic: Ref | None = None
     target_section: bool = False
+    para_percent: str | None = None   # the last percent metric of the paragraph
 
 
 @dataclass
@@ -100,6 +101,7 @@ class Linker:
             if sent.paragraph != self.state.paragraph:
                 self.state.paragraph = sent.paragraph
                 self.state.para_scheme = None
+                self.state.para_percent = None
                 heading = self._heading(sent)
                 if heading is not None:
                     self.state.target_section = bool(self.cues.target_headings.any(heading))
@@ -118,9 +120,10 @@ class Linker:
             if not sm.comparison:
                 self.state.para_scheme = sm.scheme
                 self.state.doc_scheme = sm.scheme
-        asofs = [d for d, r in sent.dates if r == ASOF and (getattr(d, "asof", False) or sent.numbers)]
+        asofs = [d for d, r in sent.dates if r == ASOF and (getattr(d, "asof", False) or sent.numbers)
+                 and not _in_brackets(self.text, sent.start, d.start)]
         if asofs:
-            p = period_of(_prefer_point(asofs)[-1])
+            p = period_of(_prefer_point(asofs)[0])
             if p.end:
                 self.state.asof = p
 
@@ -149,6 +152,8 @@ class Linker:
             period, compared, conf_penalty = self._period(num, metric, sent, clause_start,
                                                           clause_end, win_start)
             prev = FigureState(num.end, kind, metric, scheme, region, period, clause_start)
+            if kind == "percent" and metric in ("coverage_rate", "rate", "plan_attainment"):
+                self.state.para_percent = metric
             if scheme is None or region is None or region.region is None:
                 continue
             if metric in TARGETS and region.source not in ("own",) and self._national_target(sent):
@@ -252,16 +257,22 @@ class Linker:
                 return "plan_attainment", 1
             if c.target_before.last(clause_left):
                 return "target_coverage_rate", 1
+            if c.plan_rate_before.last(win):
+                return "plan_attainment", 1
             if c.coverage_after.after(right) or c.coverage_before.last(win):
                 return "coverage_rate", 1
             if prev and prev.metric in PERCENT_METRICS:
                 return prev.metric, 1
+            if c.plan_rate_before.last(text[sent.start:num.start]):
+                return "plan_attainment", 1
             if c.coverage_before.last(text[sent.start:num.start]):
                 return "coverage_rate", 1
             if c.coverage_before.any(text[num.end:clause_end]):
                 return "coverage_rate", 1  # "Bảo Thắng (89,5%), ... có tỷ lệ bao phủ BHYT thấp nhất"
             if self._anchor(sent, clause_start, num):
                 return "rate", 1
+            if self.state.para_percent and self._nearest_place(win_start, num.start, sent.start):
+                return self.state.para_percent, 1  # "…một số xã còn thấp: xã Văn Miếu mới đạt 88,9%"
             return None, 1
 
         # counts of people or cards
@@ -435,6 +446,8 @@ class Linker:
         if m is None:
             right = [d for d, r in sent.dates if d.start >= num.end and d.end <= clause_end and r in roles]
             m = right[0] if right else None
+        if m is not None and not period_of(m).end:
+            m = None  # "trong 6 tháng" with no year known: use the as-of carried so far
         if m is not None:
             period = period_of(m)
             if (getattr(m, "kind", "") == "year" and self.state.asof and self.state.asof.end
@@ -549,6 +562,11 @@ def _strip_dates(text: str, start: int, end: int, dates) -> str:
         pos = max(pos, d.end)
     out.append(text[pos:end])
     return regex.sub(r"\s+", " ", "".join(out))
+
+
+def _in_brackets(text: str, start: int, pos: int) -> bool:
+    before = text[start:pos]
+    return before.count("(") > before.count(")")
 
 
 def _after_comparison(text: str, pos: int, floor: int) -> bool:

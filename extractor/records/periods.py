@@ -50,11 +50,11 @@ def role(text: str, mention, sentence_start: int) -> str:
         return OTHER  # "từ nhiều năm nay": for many years, not this year
     if getattr(mention, "relation", None) == "compare":
         return COMPARISON
+    if regex.match(r",?\s*(?:khi|lúc)(?!\p{L})", text[mention.end:mention.end + 8]):
+        return ASOF  # "so với năm 2019, khi cả nước có 84,746 triệu người"
     if mention.text.lower().startswith(("cùng kỳ", "so với", "so ")):
         return COMPARISON
     if _COMPARISON_BEFORE.search(head[-25:]):
-        if regex.match(r",?\s*(?:khi|lúc)(?!\p{L})", text[mention.end:mention.end + 8]):
-            return ASOF  # "so với năm 2019, khi cả nước có 84,746 triệu người"
         return COMPARISON
     if _REFERENCE_BEFORE.search(head[-40:]):
         return REFERENCE
