@@ -123,7 +123,8 @@ class Linker:
         asofs = [d for d, r in sent.dates if r == ASOF and (getattr(d, "asof", False) or sent.numbers)
                  and not _in_brackets(self.text, sent.start, d.start)]
         if asofs:
-            p = period_of(_prefer_point(asofs)[0])
+            marked = [d for d in asofs if getattr(d, "asof", False)]
+            p = period_of(_prefer_point(marked or asofs)[0])
             if p.end:
                 self.state.asof = p
 
@@ -156,7 +157,8 @@ class Linker:
                 self.state.para_percent = metric
             if scheme is None or region is None or region.region is None:
                 continue
-            if metric in TARGETS and region.source not in ("own",) and self._national_target(sent):
+            if metric in TARGETS and region.source not in ("own",) and self._national_target(
+                    sent, clause_start, clause_end):
                 continue  # a central resolution's target quoted in a provincial text
             if region.source in ("collective", "subject") and (
                     num.start <= first_fig_start or region.source == "collective"):
@@ -164,6 +166,9 @@ class Linker:
             value = num.value
             if sign < 0 and not isinstance(value, tuple):
                 value = -value
+            paired = self._respective(num, sent, clause_start, clause_end)
+            if paired is not None:
+                region = paired
             shared = self._shared_list(win_start, num.start, sent.start) if region.source == "own" else []
             for ref in shared or [region]:
                 self._emit(num, sent, metric, scheme, ref, period, compared, value, kind,
@@ -182,9 +187,24 @@ class Linker:
             return None
         return line if self._HEADING.match(line) else None
 
-    def _national_target(self, sent: Sentence) -> bool:
+    def _national_target(self, sent: Sentence, clause_start: int, clause_end: int) -> bool:
         t = self.text[sent.start:sent.end]
-        return self.cues.central_documents.any(t) and not self.cues.assigned.any(t)
+        return self.cues.central_documents.any(t) and not self.cues.assigned.any(
+            self.text[clause_start:clause_end])
+
+    def _respective(self, num, sent, clause_start, clause_end) -> Ref | None:
+        """'ở các huyện A Lưới, Nam Đông lần lượt đạt 99,6% và 99,2%': the i-th place for the i-th figure."""
+        m = self.cues.respectively.last(self.text[clause_start:num.start])
+        if not m:
+            return None
+        cue_at = clause_start + m.start()
+        places = [e for e in self.places if clause_start <= e.start and e.end <= cue_at
+                  and not self._in_org(e.start, e.end)]
+        figs = [n for n in sent.numbers if cue_at <= n.start < clause_end]
+        if len(places) < 2 or len(places) != len(figs) or num not in figs:
+            return None
+        region = self.regions.from_entity(places[figs.index(num)])
+        return Ref(region, "own") if region else None
 
     def _shared_list(self, start: int, end: int, sent_start: int) -> list[Ref]:
         """Places listed right before one figure ("Đồng Văn, Mèo Vạc, Yên Minh đạt 100%")."""
@@ -435,9 +455,12 @@ class Linker:
                       and regex.fullmatch(r"\s*\(\s*", text[d.end:num.start])]
 
         def nearest(lo):
-            cands = [d for d, r in left if r in roles and d.start >= lo]
+            cands = [d for d, r in left if r in roles and d.start >= lo
+                     and not (_in_brackets(text, sent.start, d.start) and ")" in text[d.end:num.start])]
             return _prefer_point(cands)[-1] if cands else None
 
+        if metric == "participants_to_target" and self.state.asof is not None:
+            return self.state.asof, None, penalty  # the gap is measured now, not at the target date
         m = nearest(win_start) if metric in TARGETS else None
         if m is None:
             m = nearest(clause_start)
@@ -528,6 +551,8 @@ def _kind(num, text: str, cues) -> str:
     if k not in ("number",):
         return "other"
     unit_text = (num.unit_text or "").lower()
+    if unit_text.split(" ")[0] in cues.non_count_units:
+        return "other"
     if num.unit in ("person", "card") or unit_text in cues.person_units or unit_text in cues.card_units:
         return "count"
     if num.unit is None:

@@ -19,6 +19,7 @@ ASOF, COMPARISON, PLAN_YEAR, REFERENCE, OTHER = "asof", "comparison", "plan_year
 _COMPARISON_BEFORE = regex.compile(
     r"(?<!\p{L})(?:so với|so|nhiều hơn|ít hơn|cao hơn|thấp hơn|hơn|kém|như|bằng)\s+"
     r"(?:(?:với|cùng kỳ|thời điểm|cuối|đầu|hết)\s+)*$", regex.IGNORECASE)
+_DATELINE = regex.compile(r"^[\p{Lu}][\p{L} .-]{0,30},\s*$")
 _REFERENCE_BEFORE = regex.compile(
     r"(?:\d+\s*[/-]\s*[\p{Lu}Đ][\p{L}\d/.-]*|ban hành|ký|phê duyệt)\s*,?\s*(?:ngày\s*)?$")
 _PLAN_BEFORE = regex.compile(
@@ -46,12 +47,15 @@ NO_PERIOD = Period(None, None)
 def role(text: str, mention, sentence_start: int) -> str:
     """The role of a date mention within its sentence (see the module docstring)."""
     head = text[max(sentence_start, mention.start - 60):mention.start]
+    after = text[mention.end:mention.end + 12]
     if mention.text.lower().startswith("năm nay") and head.lower().endswith("nhiều "):
         return OTHER  # "từ nhiều năm nay": for many years, not this year
+    if regex.match(r",?\s*(?:khi|lúc)(?!\p{L})", after):
+        return ASOF  # "so với năm 2019, khi cả nước có 84,746 triệu người"
+    if _DATELINE.match(text[sentence_start:mention.start]) and regex.match(r"\s*[(\-–]", after):
+        return REFERENCE  # "Nghệ An, 14/10/2023 (TTXVN) - ...": the dateline
     if getattr(mention, "relation", None) == "compare":
         return COMPARISON
-    if regex.match(r",?\s*(?:khi|lúc)(?!\p{L})", text[mention.end:mention.end + 8]):
-        return ASOF  # "so với năm 2019, khi cả nước có 84,746 triệu người"
     if mention.text.lower().startswith(("cùng kỳ", "so với", "so ")):
         return COMPARISON
     if _COMPARISON_BEFORE.search(head[-25:]):

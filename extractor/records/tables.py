@@ -25,12 +25,21 @@ _LEVEL_PREFIX = regex.compile(r"^(?:tỉnh|thành phố|tp\.?|huyện|quận|th�
 _NUMERIC = regex.compile(r"^[\s(+\-–]*\d[\d.,\s]*%?\s*\)?$")
 
 
+TARGET_OF = {"coverage_rate": "target_coverage_rate", "participants": "target_participants",
+             "target_coverage_rate": "target_coverage_rate", "target_participants": "target_participants"}
+
+
 @functools.lru_cache(maxsize=1)
 def _rules():
     data = load_yaml("tables.yaml")
     cols = [(c["metric"], CueSet(c["any"]), CueSet(c.get("unless", []))) for c in data["columns"]]
     totals = {lvl: CueSet(v) for lvl, v in data["total_rows"].items()}
     return cols, totals
+
+
+@functools.lru_cache(maxsize=1)
+def _target_columns() -> CueSet:
+    return CueSet(load_yaml("tables.yaml").get("target_columns", []))
 
 
 def column_metric(header: str) -> str | None:
@@ -71,9 +80,15 @@ def table_records(doc, resolver, reference, asof) -> list[Record]:
         cap_scheme = _last_scheme(caption) or resolver.default_scheme
         cap_dates = [d for d in find_dates(caption, reference) if d.end_iso or d.value]
         base_period = period_of(cap_dates[-1]) if cap_dates else (asof or reference_period(reference))
-        for row in rows[n_head:]:
-            label = next((c for c in row if c.text and not _NUMERIC.match(c.text)), None)
+        labels = [next((c for c in row if c.text and not _NUMERIC.match(c.text)), None)
+                  for row in rows[n_head:]]
+        transposed = sum(1 for lb in labels if lb is not None and column_metric(lb.text)
+                         and _row_region(lb.text, resolver) is None) * 2 >= max(1, len(labels))
+        for row, label in zip(rows[n_head:], labels):
             if label is None:
+                continue
+            if transposed:
+                out += _indicator_row(doc, row, label, headers, resolver, reference, base_period, cap_scheme)
                 continue
             region = _row_region(label.text, resolver)
             if region is None:
@@ -111,6 +126,45 @@ def table_records(doc, resolver, reference, asof) -> list[Record]:
                               "value_start": cell.start, "value_end": cell.end,
                               "table": {"page": table.page, "header": header}},
                     confidence=0.85, method="rule+table"))
+    return out
+
+
+def _indicator_row(doc, row, label, headers, resolver, reference, base_period, cap_scheme) -> list[Record]:
+    """A row of an indicators-by-period table: "Tỷ lệ bao phủ BHYT (% dân số) | 92,1 | 93,0"."""
+    from ..normalize import find_dates, normalize_number
+    region = resolver.default()
+    base_metric = column_metric(label.text)
+    scheme = _last_scheme(label.text) or cap_scheme
+    if region is None or base_metric is None or scheme is None:
+        return []
+    out = []
+    for j, cell in enumerate(row):
+        if cell is label or not cell.text or not _NUMERIC.match(cell.text):
+            continue
+        header = headers[j] if j < len(headers) else ""
+        metric = base_metric
+        if _target_columns().any(header):
+            metric = TARGET_OF.get(base_metric)
+            if metric is None:
+                continue
+        value = normalize_number(cell.text, context=label.text)
+        if value is None or isinstance(value, tuple):
+            continue
+        percent = metric in ("coverage_rate", "plan_attainment", "target_coverage_rate")
+        if not percent and float(value).is_integer():
+            value = int(value)
+        dates = find_dates(header, reference)
+        period = period_of(dates[-1]) if dates else base_period
+        rs, re_ = row[0].start, row[-1].end
+        out.append(Record(
+            source=doc.source, region=Region(**region), scheme=scheme, metric=metric, value=value,
+            unit="percent" if percent else ("card" if metric == "cards_issued" else "person"),
+            qualifier=None, period=period.as_dict(), compared_to=None,
+            evidence={"text": doc.text[rs:re_], "start": rs, "end": re_,
+                      "value_text": doc.text[cell.start:cell.end],
+                      "value_start": cell.start, "value_end": cell.end,
+                      "table": {"header": header, "row": label.text}},
+            confidence=0.8, method="rule+table"))
     return out
 
 
