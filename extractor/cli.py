@@ -101,11 +101,18 @@ class _Progress:
             self.bar.stop()
 
 
+class Engine(str, Enum):
+    processes = "processes"
+    dask = "dask"
+
+
 class _ExtractionRun:
     """Extract many inputs, reporting bad files on stderr; counts what happened."""
 
-    def __init__(self, paths: list[str], jobs: Optional[int], quiet: bool, use_ner: bool):
+    def __init__(self, paths: list[str], jobs: Optional[int], quiet: bool, use_ner: bool,
+                 engine: str = "processes", scheduler: Optional[str] = None):
         self.paths, self.jobs, self.quiet, self.use_ner = paths, jobs, quiet, use_ner
+        self.engine, self.scheduler = engine, scheduler
         self.ok = 0
         self.failed = 0
 
@@ -117,7 +124,8 @@ class _ExtractionRun:
         self.failed += len(bad)
         progress = _Progress(len(good), self.quiet)
         try:
-            for path, res in iter_extract(good, jobs=self.jobs, options=Options(use_ner=self.use_ner)):
+            for path, res in iter_extract(good, jobs=self.jobs, options=Options(use_ner=self.use_ner),
+                                          engine=self.engine, scheduler=self.scheduler):
                 progress.advance()
                 if isinstance(res, Exception):
                     self.failed += 1
@@ -141,11 +149,13 @@ def extract(
     jobs: Optional[int] = typer.Option(None, "--jobs", "-j", help="Worker processes (default: all cores)."),
     quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress bar, no warnings."),
     no_ner: bool = typer.Option(False, "--no-ner", help="Rules only: skip the statistical NER."),
+    engine: Engine = typer.Option(Engine.processes, "--engine", help="processes (this machine) or dask."),
+    scheduler: Optional[str] = typer.Option(None, "--scheduler", help="Dask scheduler address (default: a local cluster)."),
 ):
     """Extract coverage records from documents (one JSON object per record)."""
     from .records.flatten import CSV_COLUMNS, flatten_record
     out = open(output, "w", encoding="utf-8", newline="") if output else sys.stdout
-    run = _ExtractionRun(paths, jobs, quiet, not no_ner)
+    run = _ExtractionRun(paths, jobs, quiet, not no_ner, engine.value, scheduler)
     n_records = 0
     try:
         if fmt is OutFormat.csv:
@@ -199,16 +209,8 @@ def entities(
                 rows.append(row)
     if fmt is EntityFormat.table:
         from rich.console import Console
-        from rich.table import Table
-        t = Table(show_lines=False)
-        for col in ("source", "type", "text", "normalized"):
-            t.add_column(col, overflow="fold")
-        for r in rows:
-            norm = r["normalized"]
-            if isinstance(norm, dict):
-                norm = ", ".join(f"{k}={v}" for k, v in norm.items() if v not in (None, "", False))
-            t.add_row(Path(str(r["source"])).name, r["type"], r["text"], str(norm if norm is not None else ""))
-        Console().print(t)
+        from .entities import format_entities_table
+        Console().print(format_entities_table(rows))
     if run.ok == 0:
         raise typer.Exit(1)
 
@@ -234,6 +236,8 @@ def ingest(
     jobs: Optional[int] = typer.Option(None, "--jobs", "-j", help="Worker processes (default: all cores)."),
     quiet: bool = typer.Option(False, "--quiet", "-q"),
     no_ner: bool = typer.Option(False, "--no-ner", help="Rules only: skip the statistical NER."),
+    engine: Engine = typer.Option(Engine.processes, "--engine", help="processes (this machine) or dask."),
+    scheduler: Optional[str] = typer.Option(None, "--scheduler", help="Dask scheduler address (default: a local cluster)."),
 ):
     """Extract documents and store documents, entities and records in the database.
 
@@ -246,6 +250,7 @@ def ingest(
     progress = _Progress(len(good), quiet)
     try:
         stats = store.ingest(good, str(db), jobs=jobs, use_ner=not no_ner,
+                             engine=engine.value, scheduler=scheduler,
                              progress=progress.advance,
                              on_error=lambda path, err: _err(f"error: {err}"))
     finally:
@@ -281,8 +286,12 @@ def search(
     """Search the records (and the text of their documents)."""
     from . import store
     _need_db(db)
-    rows = store.search(str(db), query, province=province, scheme=scheme, metric=metric,
-                        date_from=date_from, date_to=date_to, limit=limit)
+    try:
+        rows = store.search(str(db), query, province=province, scheme=scheme, metric=metric,
+                            date_from=date_from, date_to=date_to, limit=limit)
+    except store.SearchError as e:
+        _err(f"error: {e}")
+        raise typer.Exit(2)
     store.print_rows(rows, fmt.value)
 
 
@@ -331,7 +340,11 @@ def serve(
     """Browse the database in a local, read-only web view (Datasette)."""
     from . import store
     _need_db(db)
-    store.serve(str(db), port=port, host=host)
+    try:
+        store.serve(str(db), port=port, host=host)
+    except RuntimeError as e:
+        _err(f"error: {e}")
+        raise typer.Exit(1)
 
 
 @app.command(name="eval")
