@@ -26,7 +26,7 @@ import regex
 
 from ..model import Record
 from .cues import metric_cues
-from .periods import (ASOF, COMPARISON, NO_PERIOD, PLAN_YEAR, Period, period_of,
+from .periods import (ASOF, COMPARISON, LOCAL, NO_PERIOD, PLAN_YEAR, Period, period_of,
                       reference_period, role, same_period_in_year, shift_year)
 from .schemes import SchemeMention
 
@@ -169,7 +169,8 @@ class Linker:
             paired = self._respective(num, sent, clause_start, clause_end)
             if paired is not None:
                 region = paired
-            shared = self._shared_list(win_start, num.start, sent.start) if region.source == "own" else []
+            shared = self._shared_list(win_start, num.start, sent.start) \
+                if region.source == "own" and paired is None else []
             for ref in shared or [region]:
                 self._emit(num, sent, metric, scheme, ref, period, compared, value, kind,
                            conf_penalty)
@@ -459,8 +460,19 @@ class Linker:
                      and not (_in_brackets(text, sent.start, d.start) and ")" in text[d.end:num.start])]
             return _prefer_point(cands)[-1] if cands else None
 
-        if metric == "participants_to_target" and self.state.asof is not None:
-            return self.state.asof, None, penalty  # the gap is measured now, not at the target date
+        local = [d for d, r in left if r == LOCAL
+                 and regex.fullmatch(r",?\s*(?:khi|lúc)[^,;]*", text[d.end:num.start])]
+        if local:
+            return period_of(local[-1]), None, penalty  # "so với năm 2019, khi cả nước có …"
+        if metric == "participants_to_target":
+            # the gap is measured now, not at the target date
+            now = [d for d, r in left if r == ASOF and d.start >= sent.start
+                   and getattr(d, "kind", "") in ("relative", "day", "datetime", "month")
+                   and period_of(d).end]
+            if now:
+                return period_of(now[-1]), None, penalty
+            if self.state.asof is not None:
+                return self.state.asof, None, penalty
         m = nearest(win_start) if metric in TARGETS else None
         if m is None:
             m = nearest(clause_start)

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 import regex
 
 ASOF, COMPARISON, PLAN_YEAR, REFERENCE, OTHER = "asof", "comparison", "plan_year", "reference", "other"
+LOCAL = "asof_local"  # "so với năm 2019, khi …": the as-of of that clause only
 
 _COMPARISON_BEFORE = regex.compile(
     r"(?<!\p{L})(?:so với|so|nhiều hơn|ít hơn|cao hơn|thấp hơn|hơn|kém|như|bằng)\s+"
@@ -51,7 +52,9 @@ def role(text: str, mention, sentence_start: int) -> str:
     if mention.text.lower().startswith("năm nay") and head.lower().endswith("nhiều "):
         return OTHER  # "từ nhiều năm nay": for many years, not this year
     if regex.match(r",?\s*(?:khi|lúc)(?!\p{L})", after):
-        return ASOF  # "so với năm 2019, khi cả nước có 84,746 triệu người"
+        return LOCAL  # "so với năm 2019, khi cả nước có 84,746 triệu người"
+    if getattr(mention, "relation", None) == "since":
+        return OTHER  # "từ đầu năm": where a period starts, not an as-of
     if _DATELINE.match(text[sentence_start:mention.start]) and regex.match(r"\s*[(\-–]", after):
         return REFERENCE  # "Nghệ An, 14/10/2023 (TTXVN) - ...": the dateline
     if getattr(mention, "relation", None) == "compare":
