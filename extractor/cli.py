@@ -106,30 +106,45 @@ class Engine(str, Enum):
     dask = "dask"
 
 
+def _options(use_ner: bool, timeout: float, max_size: float, debug: bool):
+    from .ingest.limits import MB, Limits
+    from .pipeline import Options
+    limits = Limits(max_bytes=int(max_size * MB), max_text_bytes=int(min(max_size, 16) * MB),
+                    timeout_s=timeout or None)
+    return Options(use_ner=use_ner, limits=limits, debug=debug)
+
+
+def _report(err, debug: bool) -> None:
+    _err(f"error: {err}")
+    if debug and getattr(err, "detail", None):
+        _err(err.detail.rstrip())
+
+
 class _ExtractionRun:
     """Extract many inputs, reporting bad files on stderr; counts what happened."""
 
     def __init__(self, paths: list[str], jobs: Optional[int], quiet: bool, use_ner: bool,
-                 engine: str = "processes", scheduler: Optional[str] = None):
+                 engine: str = "processes", scheduler: Optional[str] = None, options=None):
         self.paths, self.jobs, self.quiet, self.use_ner = paths, jobs, quiet, use_ner
         self.engine, self.scheduler = engine, scheduler
+        self.options = options or _options(use_ner, 120, 64, False)
         self.ok = 0
         self.failed = 0
 
     def __iter__(self):
-        from .pipeline import Options, iter_extract
+        from .pipeline import iter_extract
         good, bad = _collect_inputs(self.paths)
         for _, err in bad:
             _err(f"error: {err}")
         self.failed += len(bad)
         progress = _Progress(len(good), self.quiet)
         try:
-            for path, res in iter_extract(good, jobs=self.jobs, options=Options(use_ner=self.use_ner),
+            for path, res in iter_extract(good, jobs=self.jobs, options=self.options,
                                           engine=self.engine, scheduler=self.scheduler):
                 progress.advance()
                 if isinstance(res, Exception):
                     self.failed += 1
-                    _err(f"error: {res}")
+                    _report(res, self.options.debug)
                     continue
                 self.ok += 1
                 if not self.quiet:
@@ -151,11 +166,15 @@ def extract(
     no_ner: bool = typer.Option(False, "--no-ner", help="Rules only: skip the statistical NER."),
     engine: Engine = typer.Option(Engine.processes, "--engine", help="processes (this machine) or dask."),
     scheduler: Optional[str] = typer.Option(None, "--scheduler", help="Dask scheduler address (default: a local cluster)."),
+    timeout: float = typer.Option(120, "--timeout", help="Seconds one file may take (0: no limit)."),
+    max_size: float = typer.Option(64, "--max-size", help="Largest file to read, in MB (text files: at most 16)."),
+    debug: bool = typer.Option(False, "--debug", help="Show tracebacks of unexpected errors."),
 ):
     """Extract coverage records from documents (one JSON object per record)."""
     from .records.flatten import CSV_COLUMNS, flatten_record
     out = open(output, "w", encoding="utf-8", newline="") if output else sys.stdout
-    run = _ExtractionRun(paths, jobs, quiet, not no_ner, engine.value, scheduler)
+    run = _ExtractionRun(paths, jobs, quiet, not no_ner, engine.value, scheduler,
+                         _options(not no_ner, timeout, max_size, debug))
     n_records = 0
     try:
         if fmt is OutFormat.csv:
@@ -238,6 +257,9 @@ def ingest(
     no_ner: bool = typer.Option(False, "--no-ner", help="Rules only: skip the statistical NER."),
     engine: Engine = typer.Option(Engine.processes, "--engine", help="processes (this machine) or dask."),
     scheduler: Optional[str] = typer.Option(None, "--scheduler", help="Dask scheduler address (default: a local cluster)."),
+    timeout: float = typer.Option(120, "--timeout", help="Seconds one file may take (0: no limit)."),
+    max_size: float = typer.Option(64, "--max-size", help="Largest file to read, in MB (text files: at most 16)."),
+    debug: bool = typer.Option(False, "--debug", help="Show tracebacks of unexpected errors."),
 ):
     """Extract documents and store documents, entities and records in the database.
 
@@ -251,8 +273,9 @@ def ingest(
     try:
         stats = store.ingest(good, str(db), jobs=jobs, use_ner=not no_ner,
                              engine=engine.value, scheduler=scheduler,
+                             options=_options(not no_ner, timeout, max_size, debug),
                              progress=progress.advance,
-                             on_error=lambda path, err: _err(f"error: {err}"))
+                             on_error=lambda path, err: _report(err, debug))
     finally:
         progress.close()
     if not quiet:

@@ -21,8 +21,14 @@ from .model import Document, Extraction
 
 @dataclass(frozen=True)
 class Options:
-    """Knobs of one run; picklable so worker processes get the same ones."""
+    """Knobs of one run; picklable so worker processes get the same ones.
+
+    `limits` bounds each file (size, pages, time: see `extractor.ingest.limits`);
+    `debug` keeps the traceback of an unexpected error in the error it reports.
+    """
     use_ner: bool = True
+    limits: object = None
+    debug: bool = False
 
 
 def extract_text(text: str, *, source: str | None = None,
@@ -34,9 +40,20 @@ def extract_text(text: str, *, source: str | None = None,
 
 
 def extract_file(path: str, *, options: Options | None = None) -> Extraction:
-    """Read one file and extract from it; raises `extractor.ingest.ReadError` if unreadable."""
-    from .ingest import read_with_timeout
-    return extract_document(read_with_timeout(path), options=options)
+    """Read one file and extract from it; raises `extractor.ingest.ReadError` if unreadable.
+
+    The time limit (`options.limits.timeout_s`) covers reading and extraction
+    together where a timer can interrupt this thread, the reading alone elsewhere.
+    """
+    from .ingest import read_path, read_with_timeout
+    from .ingest.limits import DEFAULT_LIMITS
+    from .ingest.timeout import can_alarm, run_with_alarm
+    options = options or Options()
+    limits = options.limits or DEFAULT_LIMITS
+    if limits.timeout_s and can_alarm():
+        return run_with_alarm(path, limits.timeout_s,
+                              lambda: extract_document(read_path(path, limits), options=options))
+    return extract_document(read_with_timeout(path, limits), options=options)
 
 
 def extract_document(doc: Document, *, published: _dt.date | None = None,
@@ -99,7 +116,11 @@ def _work(args: tuple[str, Options]):
     except ReadError as e:
         return path, e
     except Exception as e:  # a bug must not sink the batch: report it for this file
-        return path, ReadError(path, f"internal error while extracting: {type(e).__name__}: {e}")
+        err = ReadError(path, f"internal error while extracting: {type(e).__name__}: {e}")
+        if options.debug:
+            import traceback
+            err.detail = traceback.format_exc()
+        return path, err
 
 
 def _warm(options: Options) -> None:

@@ -48,6 +48,19 @@ def read_with_timeout(path: str, limits: Limits | None = None) -> Document:
 
 
 def _with_alarm(path: str, limits: Limits, seconds: float) -> Document:
+    return run_with_alarm(path, seconds, lambda: read_path(path, limits))
+
+
+def can_alarm() -> bool:
+    """Can this thread be interrupted by a timer (main thread, SIGALRM available)?"""
+    return hasattr(signal, "setitimer") and threading.current_thread() is threading.main_thread()
+
+
+def run_with_alarm(path: str, seconds: float, fn):
+    """Run `fn()` with a real-time limit (main thread only); ReadError on timeout.
+
+    The pipeline uses it to bound the whole work on one file, reading and extraction.
+    """
     def on_alarm(signum, frame):
         raise _TimeUp()
 
@@ -55,7 +68,7 @@ def _with_alarm(path: str, limits: Limits, seconds: float) -> Document:
     try:
         signal.setitimer(signal.ITIMER_REAL, seconds)
         try:
-            return read_path(path, limits)
+            return fn()
         finally:
             signal.setitimer(signal.ITIMER_REAL, 0)
     except _TimeUp:

@@ -78,7 +78,7 @@ def sha256_file(path: str | os.PathLike, chunk: int = 1 << 20) -> str:
 
 def ingest(paths: Iterable[str], db_path: str | os.PathLike = "indicators.db", *,
            jobs: int | None = 1, use_ner: bool = True,
-           engine: str = "processes", scheduler: str | None = None,
+           engine: str = "processes", scheduler: str | None = None, options=None,
            progress: Callable[..., Any] | None = None,
            on_error: Callable[[str, BaseException], Any] | None = None,
            extract: Callable[[str], Any] | None = None) -> IngestStats:
@@ -87,7 +87,8 @@ def ingest(paths: Iterable[str], db_path: str | os.PathLike = "indicators.db", *
     - `jobs`: extraction processes (None: all cores), through the pipeline's
       `iter_extract` (or a process pool around `extract`); writing stays in this
       process, one transaction per document. `use_ner`, `engine` ("processes" or
-      "dask") and `scheduler` (a Dask address) are passed to the pipeline.
+      "dask"), `scheduler` (a Dask address) and `options` (a `pipeline.Options`,
+      with the per-file limits) are passed to the pipeline.
     - `progress(path, status)` (or `progress()`, if it takes no argument) is called once
       per input, status one of 'added', 'replaced', 'unchanged', 'moved', 'duplicate',
       'error'.
@@ -135,7 +136,7 @@ def ingest(paths: Iterable[str], db_path: str | os.PathLike = "indicators.db", *
 
         by_path = {p: (k, s) for p, k, s in todo}
         for path, result in _extract_all([p for p, _, _ in todo], jobs, extract, use_ner,
-                                         engine, scheduler):
+                                         engine, scheduler, options):
             key, sha = by_path.get(path) or (path_key(path), None)
             if isinstance(result, BaseException):
                 _store_error(conn, path, key, sha or "", _reason(result))
@@ -228,13 +229,14 @@ def _adapt_progress(progress):
 
 
 def _extract_all(paths: list[str], jobs: int | None, extract, use_ner: bool = True,
-                 engine: str = "processes", scheduler: str | None = None) -> Iterator[tuple[str, Any]]:
+                 engine: str = "processes", scheduler: str | None = None,
+                 options=None) -> Iterator[tuple[str, Any]]:
     if not paths:
         return
     if extract is None:
         from .. import pipeline
         yield from pipeline.iter_extract(paths, jobs=jobs, engine=engine, scheduler=scheduler,
-                                         options=pipeline.Options(use_ner=use_ner))
+                                         options=options or pipeline.Options(use_ner=use_ner))
         return
     if (jobs or 1) > 1:
         from concurrent.futures import ProcessPoolExecutor, as_completed
