@@ -1,7 +1,7 @@
 """Cue phrases from rules/metrics.yaml and rules/schemes.yaml, compiled once.
 
 A `CueSet` answers three questions about a list of phrases, always on whole
-words and ignoring case: does one of them end right before a position (a
+words (as written, Capitalized or in CAPITALS, never in other cases): does one of them end right before a position (a
 "lead", allowing filler words in between), start right after one, or occur
 anywhere in a stretch of text. What the cues mean is decided in `linker.py`.
 """
@@ -17,8 +17,19 @@ _W = r"[\p{L}\p{N}]"
 
 
 def _alternation(phrases) -> str:
-    parts = sorted({p.strip() for p in phrases if p and p.strip()}, key=len, reverse=True)
-    return "|".join(regex.escape(p).replace(r"\ ", r"\s+") for p in parts)
+    """A cue as written, Capitalized at the start of a sentence or line, and in CAPITALS.
+
+    Matching is otherwise case-sensitive, so that the cue "giao" never fires on
+    the place name "Giao Thủy" nor "thu" on the name "Thu Trang".
+    """
+    plain = {p.strip() for p in phrases if p and p.strip()}
+    def alt(ps):
+        return "|".join(regex.escape(p).replace(r"\ ", r"\s+") for p in sorted(ps, key=len, reverse=True))
+    parts = [alt(plain | {p.upper() for p in plain})]
+    capital = {p[:1].upper() + p[1:] for p in plain} - plain
+    if capital:
+        parts.append(rf"(?<=(?:^|[.!?:;(\n\-–•*\d)]\s*))(?:{alt(capital)})")
+    return "|".join(x for x in parts if x)
 
 
 class CueSet:
@@ -28,11 +39,11 @@ class CueSet:
         fill = _alternation(fillers)
         fill_part = rf"(?:\s*(?:{fill})(?!{_W}))*" if fill else ""
         punct = r"[\s(:,\-–]*"
-        self._any = regex.compile(rf"(?<!{_W})(?:{alt})(?!{_W})", regex.IGNORECASE)
-        self._lead = regex.compile(rf"(?<!{_W})(?:{alt})(?!{_W}){fill_part}{punct}$", regex.IGNORECASE)
-        self._strict_lead = regex.compile(rf"(?<!{_W})(?:{alt})(?!{_W})[\s(:]*$", regex.IGNORECASE)
-        self._after = regex.compile(rf"^[\s):,]*(?:{alt})(?!{_W})", regex.IGNORECASE)
-        self._next_word = regex.compile(rf"^\s*(?:{alt})(?!{_W})", regex.IGNORECASE)
+        self._any = regex.compile(rf"(?<!{_W})(?:{alt})(?!{_W})")
+        self._lead = regex.compile(rf"(?<!{_W})(?:{alt})(?!{_W}){fill_part}{punct}$")
+        self._strict_lead = regex.compile(rf"(?<!{_W})(?:{alt})(?!{_W})[\s(:]*$")
+        self._after = regex.compile(rf"^[\s):,]*(?:{alt})(?!{_W})")
+        self._next_word = regex.compile(rf"^\s*(?:{alt})(?!{_W})")
 
     def last(self, text: str):
         """The last match in `text` (a regex match) or None."""
@@ -69,11 +80,10 @@ class Cues:
                 continue
             setattr(self, key, CueSet(value, fillers))
         self.collective = {level: CueSet(v) for level, v in data.get("collective", {}).items()}
-        self.plural_regex = [regex.compile(p, regex.IGNORECASE) for p in data.get("plural_regex", [])]
+        self.plural_regex = [regex.compile(p) for p in data.get("plural_regex", [])]
         self.person_units = {u.lower() for u in data.get("person_units", [])}
         breaks = _alternation(data.get("clause_breaks", []))
-        self.clause_break_re = regex.compile(
-            rf";|,\s*(?:{breaks})(?!{_W})" if breaks else ";", regex.IGNORECASE)
+        self.clause_break_re = regex.compile(rf";|,\s*(?:{breaks})(?!{_W})" if breaks else ";")
         self.card_units = {u.lower() for u in data.get("card_units", [])}
         self.non_count_units = {u.lower() for u in data.get("non_count_units", [])}
 

@@ -214,10 +214,11 @@ class Linker:
         if len(ents) < 2:
             return []
         chain = [ents[-1]]
+        level = (ents[-1].normalized or {}).get("level")
         for e in reversed(ents[:-1]):
             gap = self.text[e.end:chain[0].start]
-            if not regex.fullmatch(r"\s*(?:,|và|,\s*và)\s*", gap):
-                break
+            if not regex.fullmatch(r"\s*(?:,|và|,\s*và)\s*", gap) or (e.normalized or {}).get("level") != level:
+                break  # a list is of one level: "xã A, huyện B" is an address
             chain.insert(0, e)
         tail = self.text[chain[-1].end:end]
         if len(chain) < 2 or not regex.fullmatch(r"\s*(?:đều\s+)?(?:đạt|có|với|là|:)?\s*(?:\p{L}+\s+){0,3}", tail):
@@ -368,14 +369,15 @@ class Linker:
     # --- region -------------------------------------------------------------------------
     def _region(self, num, sent, clause_start, win_start, prev, first_fig_start) -> Ref | None:
         c = self.cues
-        own = self._nearest_place(win_start, num.start, sent.start)
-        if own is not None:
-            return own
-        if c.plural(self.text[win_start:num.start]):
-            return Ref(None, "plural")
-        ref = self._nearest_place(clause_start, num.start, sent.start)
-        if ref is not None:
-            return ref
+        for lo in (win_start, clause_start):
+            hits = self._places_in(lo, num.start, sent.start)
+            if hits:
+                end, ref = hits[-1]
+                if c.plural(self.text[end:num.start]):
+                    return Ref(None, "plural")  # "huyện Giao Thủy có 5 xã đạt 97-98%"
+                return ref
+            if c.plural(self.text[lo:num.start]):
+                return Ref(None, "plural")
         if prev and prev.region is not None and (
                 prev.clause_start == clause_start or prev.region.source != "own"):
             return prev.region
@@ -395,9 +397,15 @@ class Linker:
     def _places_in(self, start: int, end: int, sent_start: int, allow_org: bool = False) -> list[tuple[int, Ref]]:
         """Places and collective phrases ("toàn tỉnh", "cả nước") in [start, end), by end offset."""
         hits: list[tuple[int, Ref]] = []
+        prev_place = None
         for e in self.places:
             if e.start < start or e.end > end:
                 continue
+            if prev_place is not None and _contains(prev_place, e) and regex.fullmatch(
+                    r"\s*(?:,|\(|-|–)\s*", self.text[prev_place.end:e.start]):
+                prev_place = e
+                continue  # "xã Võ Miếu, huyện Thanh Sơn", "huyện Giao Thủy (Nam Định)": the container
+            prev_place = e
             if (not allow_org and self._in_org(e.start, e.end)) or _in_scope_phrase(self.text, e.start, sent_start):
                 continue
             region = self.regions.from_entity(e)
@@ -599,6 +607,19 @@ def _strip_dates(text: str, start: int, end: int, dates) -> str:
         pos = max(pos, d.end)
     out.append(text[pos:end])
     return regex.sub(r"\s+", " ", "".join(out))
+
+
+_LEVEL_RANK = {"commune": 0, "district": 1, "province": 2, "national": 3}
+
+
+def _contains(inner, outer) -> bool:
+    """Is `outer` the unit that contains `inner` (a larger level, and its province or district)?"""
+    a, b = inner.normalized or {}, outer.normalized or {}
+    if _LEVEL_RANK.get(b.get("level"), -1) <= _LEVEL_RANK.get(a.get("level"), -1):
+        return False
+    if b.get("level") == "province":
+        return a.get("province") == b.get("name")
+    return True
 
 
 def _in_brackets(text: str, start: int, pos: int) -> bool:

@@ -34,12 +34,12 @@ class SchemeFinder:
             for p in phrases:
                 self.by_phrase[_key(p)] = scheme
         alt = _alternation(p for ps in data["schemes"].values() for p in ps)
-        self._re = regex.compile(rf"(?<!{_W})(?:{alt})(?!{_W})", regex.IGNORECASE)
+        self._re = regex.compile(rf"(?<!{_W})(?:{alt})(?!{_W})")
         after = _alternation(data.get("organization_after", []))
         before = _alternation(data.get("organization_before", []))
         self._org_after = regex.compile(rf"^\s+(?:{after})(?!{_W})")
-        self._org_before = regex.compile(rf"(?<!{_W})(?:{before})\s+$", regex.IGNORECASE)
-        self._comparison = regex.compile(r"(?<!\p{L})(?:so với|hơn so với|so)\s+$", regex.IGNORECASE)
+        self._org_before = regex.compile(rf"(?<!{_W})(?:{before})\s+$")
+        self._comparison = regex.compile(r"(?<!\p{L})(?:so với|hơn so với|so)\s+$")
 
     def find(self, text: str) -> list[SchemeMention]:
         out = []

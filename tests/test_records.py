@@ -1,0 +1,81 @@
+"""The records stage on sentences in the styles of real reports (tests/data/record_cases.yaml)."""
+import datetime
+from pathlib import Path
+
+import pytest
+import yaml
+
+from extractor import extract_text
+from extractor.evaluate import place_key
+
+CASES = yaml.safe_load((Path(__file__).parent / "data" / "record_cases.yaml").read_text(encoding="utf-8"))
+
+
+def _key(region, scheme, metric, value, end):
+    v = tuple(round(float(x), 3) for x in value) if isinstance(value, list) else round(float(value), 3)
+    return (place_key(region), scheme, metric, v, (end or "")[:7])
+
+
+@pytest.mark.parametrize("case", CASES, ids=[c["name"] for c in CASES])
+def test_record_case(case):
+    published = case.get("published")
+    if isinstance(published, str):
+        published = datetime.date.fromisoformat(published)
+    ex = extract_text(case["text"], source="case.txt", published=published, use_ner=False)
+    got = {_key(r["region"]["name"], r["scheme"], r["metric"], r["value"], r["period"]["end"])
+           for r in ex.records}
+    want = {_key(*e) for e in case["expect"]}
+    assert want <= got, f"missing {want - got}"
+    assert got <= want, f"unexpected {got - want}"
+    values = {abs(float(r["value"])) for r in ex.records if not isinstance(r["value"], list)}
+    for v in case.get("absent", []):
+        assert float(v) not in values
+
+
+def test_evidence_offsets_point_into_the_text():
+    text = ("Bắc Giang: tin\n\nTheo báo cáo, tính đến hết ngày 30/09/2022, toàn tỉnh có 1.741.540 người tham\n\n"
+            "gia BHYT, đạt 100,1% kế hoạch.")
+    ex = extract_text(text, published=datetime.date(2022, 11, 24), use_ner=False)
+    assert ex.records
+    for r in ex.records:
+        ev = r["evidence"]
+        assert text[ev["start"]:ev["end"]] == ev["text"]
+        assert text[ev["value_start"]:ev["value_end"]] == ev["value_text"]
+        assert ev["start"] <= ev["value_start"] < ev["value_end"] <= ev["end"]
+
+
+def test_region_carries_code_and_current_province():
+    ex = extract_text("Tin Bắc Giang\nĐến 30/9/2022, toàn tỉnh Bắc Giang có 1.741.540 người tham gia BHYT.",
+                      use_ner=False)
+    region = ex.records[0]["region"]
+    assert region == {"name": "Bắc Giang", "level": "province", "province": "Bắc Giang",
+                      "code": "24", "current_province": "Bắc Ninh"}
+
+
+def test_compared_to_of_a_change():
+    ex = extract_text("Tin Giao Thủy\nTính đến hết tháng 6/2024, toàn huyện Giao Thủy có 170.342 người tham gia "
+                      "BHYT, tăng 4.368 người so với cùng kỳ năm 2023, tăng 1.496 người so với tháng 12/2023.",
+                      use_ner=False)
+    changes = {r["value"]: r["compared_to"] for r in ex.records if r["metric"] == "participants_change"}
+    assert changes[4368]["end"].startswith("2023-06")
+    assert changes[1496]["end"].startswith("2023-12")
+
+
+def test_a_change_larger_than_its_total_is_dropped():
+    ex = extract_text("Tin Tiền Giang\nĐến 30.6.2017, toàn tỉnh Tiền Giang có trên 1,3 triệu người tham gia BHYT, "
+                      "tăng trên 45.400 ngàn người so cuối năm 2016.", use_ner=False)
+    metrics = {r["metric"] for r in ex.records}
+    assert "participants" in metrics and "participants_change" not in metrics
+
+
+def test_table_of_districts_gives_one_record_per_cell():
+    from extractor.pipeline import extract_file
+    corpus = Path(__file__).resolve().parents[1] / "corpus"
+    ex = extract_file(str(corpus / "quangbinh-bc-2023.docx"))
+    table = [r for r in ex.records if r["method"] == "rule+table"]
+    districts = {r["region"]["name"] for r in table}
+    assert {"Đồng Hới", "Lệ Thủy", "Bố Trạch"} <= districts
+    metrics = {r["metric"] for r in table}
+    assert metrics == {"participants", "coverage_rate"}  # population column left out
+    for r in table:
+        assert ex.text[r["evidence"]["value_start"]:r["evidence"]["value_end"]] == r["evidence"]["value_text"]
