@@ -1,0 +1,85 @@
+"""The pipeline end to end: every format of the team corpus, the contract of every record."""
+import datetime
+import json
+from pathlib import Path
+
+import pytest
+
+import extractor
+from extractor.model import LEVELS, METRICS, QUALIFIERS, SCHEMES, UNITS
+from extractor.pipeline import extract_file, iter_extract
+
+CORPUS = Path(__file__).resolve().parents[1] / "corpus"
+FILES = sorted(p for p in CORPUS.iterdir() if p.suffix in (".txt", ".md", ".html", ".pdf", ".docx")
+               and p.name != "README.md")
+
+
+def check_contract(rec: dict, text: str) -> None:
+    assert set(rec) >= {"source", "region", "scheme", "metric", "value", "unit", "qualifier",
+                        "period", "compared_to", "evidence", "confidence", "method"}
+    reg = rec["region"]
+    assert set(reg) == {"name", "level", "province", "code", "current_province"}
+    assert reg["name"] and reg["level"] in LEVELS
+    assert rec["scheme"] in SCHEMES and rec["metric"] in METRICS and rec["unit"] in UNITS
+    assert rec["qualifier"] in QUALIFIERS + (None,)
+    v = rec["value"]
+    assert isinstance(v, (int, float)) or (isinstance(v, list) and len(v) == 2)
+    assert set(rec["period"]) == {"start", "end"} and rec["period"]["end"]
+    ev = rec["evidence"]
+    assert text[ev["start"]:ev["end"]] == ev["text"]
+    assert text[ev["value_start"]:ev["value_end"]] == ev["value_text"]
+    assert 0 <= rec["confidence"] <= 1
+    json.dumps(rec, ensure_ascii=False)
+
+
+@pytest.mark.parametrize("path", FILES, ids=[p.name for p in FILES])
+def test_every_corpus_file_gives_valid_records(path):
+    ex = extract_file(str(path))
+    assert ex.records, f"no records from {path.name}"
+    for rec in ex.records:
+        check_contract(rec, ex.text)
+        assert rec["source"] == str(path)
+    doc = ex.document
+    assert doc["sha256"] and doc["n_chars"] == len(ex.text) and doc["doc_type"] in (
+        "news", "official_letter", "plan", "report", "other")
+    for e in ex.entities:
+        assert ex.text[e["start"]:e["end"]] == e["text"]
+
+
+def test_extract_text_api_matches_the_contract_example():
+    text = ("Thanh Hóa: Nỗ lực hoàn thành chỉ tiêu bảo hiểm y tế\n19:03 08/12/2022\n"
+            "Năm 2021, toàn tỉnh Thanh Hóa có 3.242.690 người tham gia, tăng 41.886 người so với năm 2020, "
+            "đạt tỷ lệ bao phủ 88% dân số.")
+    ex = extractor.extract_text(text, source="corpus/thanh-hoa.txt")
+    change = next(r for r in ex.records if r["metric"] == "participants_change")
+    assert change["value"] == 41886 and change["unit"] == "person"
+    assert change["region"]["code"] == "38" and change["region"]["current_province"] == "Thanh Hóa"
+    assert change["period"] == {"start": "2021-01-01", "end": "2021-12-31"}
+    assert change["compared_to"]["end"] == "2020-12-31"
+    assert change["evidence"]["value_text"] == "41.886"
+    assert ex.document["published"].startswith("2022-12-08")
+    assert ex.document["title"] == "Thanh Hóa: Nỗ lực hoàn thành chỉ tiêu bảo hiểm y tế"
+
+
+def test_published_argument_resolves_relative_dates():
+    ex = extractor.extract_text("Tin Cà Mau\nHiện nay toàn tỉnh Cà Mau có 1.050.000 người tham gia BHYT.",
+                                published=datetime.date(2024, 12, 5))
+    assert ex.records[0]["period"]["end"] == "2024-12-05"
+
+
+def test_parallel_run_gives_the_serial_records_in_input_order():
+    paths = [str(p) for p in FILES[:6]]
+    serial = [(p, r.records) for p, r in iter_extract(paths, jobs=1)]
+    parallel = [(p, r.records) for p, r in iter_extract(paths, jobs=2)]
+    assert [p for p, _ in parallel] == paths
+    assert serial == parallel
+
+
+def test_a_bad_file_is_reported_in_place(tmp_path):
+    bad = tmp_path / "b.pdf"
+    bad.write_bytes(b"%PDF-1.4 broken")
+    paths = [str(FILES[0]), str(bad), str(FILES[1])]
+    out = list(iter_extract(paths, jobs=1))
+    assert [p for p, _ in out] == paths
+    from extractor.ingest import ReadError
+    assert isinstance(out[1][1], ReadError) and "b.pdf" in str(out[1][1])
