@@ -89,10 +89,34 @@ class _BodyReader:
         out: list[tuple[str, object]] = []
         for block in self.doc.iter_inner_content():
             if _is_table(block):
-                out.append(("table", self.table_rows(block)))
+                layout = self.layout_paragraphs(block)
+                if layout is not None:
+                    out.extend(("p", text) for text in layout)
+                else:
+                    out.append(("table", self.table_rows(block)))
             else:
                 out.append(("p", self.paragraph_text(block)))
         return out
+
+    def layout_paragraphs(self, table) -> list[str] | None:
+        """The paragraphs of a table used for layout (a letterhead), or None for a data table.
+
+        Official letters put the issuer and "Số: …" on the left and the national motto,
+        place and date on the right of a borderless 1-2 row table; read cell by cell,
+        one line per paragraph, they keep their meaning.
+        """
+        rows = table.rows
+        if not rows or len(rows) > 2 or any(len(r.cells) > 3 for r in rows):
+            return None
+        cells = [c for r in rows for c in r.cells]
+        paras = [[self.paragraph_text(p) for p in c.paragraphs] for c in cells]
+        if not any(sum(1 for t in ps if t.strip()) >= 2 for ps in paras):
+            return None
+        lines = [t for ps in paras for t in ps if t.strip()]
+        digits = sum(ch.isdigit() for t in lines for ch in t)
+        if digits > 0.2 * sum(len(t) for t in lines):
+            return None
+        return lines
 
     def paragraph_text(self, p) -> str:
         parts: list[str] = []

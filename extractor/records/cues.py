@@ -76,7 +76,7 @@ class Cues:
         self.data = data
         for key, value in data.items():
             if key in ("fillers", "collective", "plural_regex", "person_units", "card_units",
-                       "clause_breaks", "non_count_units"):
+                       "clause_breaks", "non_count_units", "anaphoric_dates"):
                 continue
             setattr(self, key, CueSet(value, fillers))
         self.collective = {level: CueSet(v) for level, v in data.get("collective", {}).items()}
@@ -86,6 +86,7 @@ class Cues:
         self.clause_break_re = regex.compile(rf";|,\s*(?:{breaks})(?!{_W})" if breaks else ";")
         self.card_units = {u.lower() for u in data.get("card_units", [])}
         self.non_count_units = {u.lower() for u in data.get("non_count_units", [])}
+        self.anaphoric_dates = CueSet(data.get("anaphoric_dates", []))
 
     def plural(self, text: str) -> bool:
         return self.plural_places.any(text) or any(r.search(text) for r in self.plural_regex)

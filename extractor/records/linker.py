@@ -64,6 +64,7 @@ class DocState:
     doc_scheme: str | None = None
     topic: Ref | None = None
     target_section: bool = False
+    intro: str | None = None          # a line ending with ":" that opens a list
     para_percent: str | None = None   # the last percent metric of the paragraph
 
 
@@ -99,6 +100,11 @@ class Linker:
     def run(self) -> list[Record]:
         for sent in self.sentences:
             if sent.paragraph != self.state.paragraph:
+                line = self._line(sent)
+                if not regex.match(r"^\s*(?:[-–•+*]|\d{1,2}[.)])\s", line):
+                    self.state.intro = None  # a list ends with the first line that is not an item
+                if line.rstrip(" *").endswith(":"):
+                    self.state.intro = line
                 self.state.paragraph = sent.paragraph
                 self.state.para_scheme = None
                 self.state.para_percent = None
@@ -120,7 +126,8 @@ class Linker:
             if not sm.comparison:
                 self.state.para_scheme = sm.scheme
                 self.state.doc_scheme = sm.scheme
-        asofs = [d for d, r in sent.dates if r == ASOF and (getattr(d, "asof", False) or sent.numbers)
+        intro = self.text[sent.start:sent.end].rstrip(" *").endswith(":")
+        asofs = [d for d, r in sent.dates if r == ASOF and (getattr(d, "asof", False) or sent.numbers or intro)
                  and not _in_brackets(self.text, sent.start, d.start)]
         if asofs:
             marked = [d for d in asofs if getattr(d, "asof", False)]
@@ -177,10 +184,13 @@ class Linker:
 
     _HEADING = regex.compile(r"^(?:[IVX]{1,4}\.|\d{1,2}\.|[A-Z]\.)?\s*[\p{Lu}\p{Ll}][^.;:!?]{0,70}$")
 
+    def _line(self, sent: Sentence) -> str:
+        end = self.text.find("\n", sent.start)
+        return self.text[sent.start:end if end >= 0 else len(self.text)]
+
     def _heading(self, sent: Sentence) -> str | None:
         """The text of a section heading starting at this paragraph, or None."""
-        end = self.text.find("\n", sent.start)
-        line = self.text[sent.start:end if end >= 0 else len(self.text)]
+        line = self._line(sent)
         if len(line) > 80 or sent.numbers:
             return None
         numbered = regex.match(r"^(?:[IVX]{1,4}|\d{1,2}|[A-Z])\.\s", line)
@@ -281,7 +291,8 @@ class Linker:
                 return "target_coverage_rate", 1
             if c.plan_rate_before.last(win):
                 return "plan_attainment", 1
-            if c.coverage_after.after(right) or c.coverage_before.last(win):
+            if c.coverage_before.last(win) or (c.coverage_after.after(right) and (
+                    self._anchor(sent, clause_start, num) or self.state.para_percent)):
                 return "coverage_rate", 1
             if prev and prev.metric in PERCENT_METRICS:
                 return prev.metric, 1
@@ -295,13 +306,20 @@ class Linker:
                 return "rate", 1
             if self.state.para_percent and self._nearest_place(win_start, num.start, sent.start):
                 return self.state.para_percent, 1  # "…một số xã còn thấp: xã Văn Miếu mới đạt 88,9%"
+            if self.state.intro and self._nearest_place(win_start, num.start, sent.start):
+                intro = self.state.intro  # "Các tỉnh có độ bao phủ BHYT cao nhất:" then "- Bắc Kạn: 98,64%"
+                if c.coverage_before.any(intro):
+                    return "coverage_rate", 1
+                if c.plan_rate_before.any(intro) or c.plan_after.any(intro):
+                    return "plan_attainment", 1
             return None, 1
 
         # counts of people or cards
         if num.unit is None and not self._count_context(num, sent, prev, right):
             return None, 1
         phrase = regex.split(r"[,;.()]", right, maxsplit=1)[0]
-        if c.population_lead.lead(lead) or c.count_exclude_after.any(phrase):
+        if c.population_lead.lead(lead) or c.count_exclude_after.any(phrase) \
+                or c.count_exclude_before.last(win):
             return None, 1
         if c.to_target.last(clause_left[-70:]) or c.to_target.after(right):
             return "participants_to_target", 1
@@ -418,6 +436,8 @@ class Linker:
                 a, pos = start + m.start(), start + m.end()
                 if level == "national" and _ORG_BEFORE_NATION.search(self.text[max(0, a - 25):a]):
                     continue
+                if _PLURAL_BEFORE.search(self.text[max(0, a - 12):a]):
+                    continue  # "các xã có", "5 huyện đạt": several places, not the document's own
                 if self._in_org(a, pos):
                     continue
                 region = self._recent_place(level, a) or self.regions.collective(level)
@@ -481,7 +501,13 @@ class Linker:
                 return period_of(now[-1]), None, penalty
             if self.state.asof is not None:
                 return self.state.asof, None, penalty
-        m = nearest(win_start) if metric in TARGETS else None
+        m = None
+        if metric in TARGETS:
+            after = [d for d, r in sent.dates if d.start >= num.end and r in roles
+                     and regex.fullmatch(r"\s*(?:vào|trong|đến|tới)?\s*", text[num.end:d.start])
+                     and d.text.lower().startswith(("năm", "cuối năm", "hết năm", "đến năm", "vào năm"))
+                     and not regex.match(r"\s*(?:đạt|:|là)", text[d.end:d.end + 6])]
+            m = after[0] if after else nearest(win_start)  # "50% vào năm 2030"
         if m is None:
             m = nearest(clause_start)
         if m is None:
@@ -489,8 +515,10 @@ class Linker:
         if m is None:
             right = [d for d, r in sent.dates if d.start >= num.end and d.end <= clause_end and r in roles]
             m = right[0] if right else None
-        if m is not None and not period_of(m).end:
-            m = None  # "trong 6 tháng" with no year known: use the as-of carried so far
+        if m is not None and (not period_of(m).end or self.cues.anaphoric_dates.any(m.text)):
+            m = None  # "trong 6 tháng" with no year known, "đến thời điểm này": the as-of carried so far
+        if m is not None and self._now_is_last_asof(m):
+            m = None  # "Hiện còn 142 nghìn người…" after "đến 30/6/2018": the report's own date
         if m is not None:
             period = period_of(m)
             if (getattr(m, "kind", "") == "year" and self.state.asof and self.state.asof.end
@@ -512,6 +540,19 @@ class Linker:
         if comp_paren and metric == "participants":
             return (compared or NO_PERIOD), None, penalty + 0.05
         return period, (compared.as_dict() if compared else None), penalty
+
+    def _now_is_last_asof(self, mention) -> bool:
+        """Does a bare "hiện"/"hiện nay" mean the as-of date the text gave shortly before?"""
+        if getattr(mention, "kind", "") != "relative" or not self.reference or not self.state.asof:
+            return False
+        if not regex.match(r"(?:hiện|hiện nay|hiện tại)$", mention.text.strip(), regex.IGNORECASE):
+            return False
+        end = self.state.asof.end or ""
+        try:
+            then = _dt.date.fromisoformat(end[:10]) if len(end) >= 10 else None
+        except ValueError:
+            return False
+        return then is not None and 0 <= (self.reference - then).days <= 62
 
     def _compared(self, num, sent, clause_start, clause_end, period: Period) -> Period | None:
         comps = [d for d, r in sent.dates if r == COMPARISON and clause_start <= d.start < clause_end]
@@ -609,6 +650,7 @@ def _strip_dates(text: str, start: int, end: int, dates) -> str:
     return regex.sub(r"\s+", " ", "".join(out))
 
 
+_PLURAL_BEFORE = regex.compile(r"(?:các|những|một số|nhiều|mỗi|từng|\d+)\s+$")
 _LEVEL_RANK = {"commune": 0, "district": 1, "province": 2, "national": 3}
 
 

@@ -1,0 +1,124 @@
+"""Spans of text whose digits are never quantities.
+
+`mask_spans(text)` lists (start, end) spans of document numbers ("882-CV/TU",
+"146/2018/NĐ-CP"), telephone numbers, list markers at a line start ("1-",
+"2."), time zones ("GMT+7"), version numbers, web addresses and e-mails. The
+shapes are in rules/numbers.yaml (`masks`, `url_markers`, `url_domains`).
+Document references written with words ("Quyết định số 861") are recognised
+by the number reader itself (numbers.py), dates and times by dates.py;
+mentions.py combines all of them when it looks for numbers.
+"""
+from __future__ import annotations
+
+import bisect
+import functools
+import re
+
+import regex
+
+from ..rules import load_yaml
+
+_TOKEN_STOP = " \t\n\r<>\"“”()[]{}"
+
+
+@functools.lru_cache(maxsize=None)
+def _patterns() -> tuple:
+    y = load_yaml("numbers.yaml")
+    m = y["masks"]
+    pats = [regex.compile(m[key], regex.V0) for key in ("document_number", "phone", "version")]
+    pats.append(regex.compile(m["list_marker"], regex.V0 | regex.MULTILINE))
+    timezone = regex.compile(m["timezone"], regex.V0)
+    cues = sorted({" ".join(str(c).lower().split()) for c in y["phone_cues"]}, key=len, reverse=True)
+    cue_re = re.compile("|".join(re.escape(c) for c in cues))
+    after_cue = regex.compile(m["phone_after_cue"], regex.V0)
+    domains = [str(d) for d in y.get("url_domains", [])]
+    dom = re.compile(r"\.(?:" + "|".join(re.escape(d) for d in domains) + r")(?![^\W_])",
+                     re.IGNORECASE) if domains else None
+    markers = tuple(str(s) for s in y.get("url_markers", []))
+    return tuple(pats), timezone, cue_re, after_cue, markers, dom
+
+
+def mask_spans(text: str) -> list[tuple[int, int]]:
+    """Sorted, merged (start, end) spans that hold no quantity."""
+    pats, timezone, cue_re, after_cue, markers, dom = _patterns()
+    spans: list[tuple[int, int]] = []
+    for pat in pats:
+        spans += [m.span() for m in pat.finditer(text) if m.end() > m.start()]
+    if "GMT" in text or "UTC" in text:
+        spans += [m.span() for m in timezone.finditer(text)]
+    low = text.lower()
+    for c in cue_re.finditer(low):
+        s, e = c.span()
+        if (s and low[s - 1].isalpha()) or (e < len(low) and low[e].isalpha()):
+            continue
+        m = after_cue.match(text, e)
+        if m:
+            spans.append(m.span("phone"))
+    spans += url_spans(text)
+    return merge(spans)
+
+
+def url_spans(text: str) -> list[tuple[int, int]]:
+    """Spans of web addresses and e-mail addresses (whole tokens)."""
+    _, _, _, _, markers, dom = _patterns()
+    spans = []
+    for marker in markers:
+        i = text.find(marker)
+        while i >= 0:
+            spans.append(_token_around(text, i))
+            i = text.find(marker, i + len(marker))
+    if dom is not None and "." in text:
+        for m in dom.finditer(text):
+            spans.append(_token_around(text, m.start()))
+    return merge(spans)
+
+
+def _token_around(text: str, i: int) -> tuple[int, int]:
+    s = i
+    while s > 0 and text[s - 1] not in _TOKEN_STOP:
+        s -= 1
+    e = i
+    while e < len(text) and text[e] not in _TOKEN_STOP:
+        e += 1
+    while e > s and text[e - 1] in ".,;:!?":
+        e -= 1
+    return s, e
+
+
+def merge(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Union of possibly overlapping spans, sorted."""
+    out: list[tuple[int, int]] = []
+    for s, e in sorted(spans):
+        if out and s <= out[-1][1]:
+            if e > out[-1][1]:
+                out[-1] = (out[-1][0], e)
+        else:
+            out.append((s, e))
+    return out
+
+
+class Blocked:
+    """A set of merged spans, asked whether a position or a span falls in one."""
+
+    def __init__(self, spans: list[tuple[int, int]] | None):
+        self.spans = merge(list(spans or []))
+        self.starts = [s for s, _ in self.spans]
+
+    def hit(self, start: int, end: int) -> bool:
+        """Whether [start, end) touches any span."""
+        if not self.spans:
+            return False
+        i = bisect.bisect_right(self.starts, start) - 1
+        for j in (i, i + 1):
+            if 0 <= j < len(self.spans):
+                s, e = self.spans[j]
+                if s < end and start < e:
+                    return True
+        return False
+
+    def end_of(self, pos: int) -> int | None:
+        """End of the span holding `pos`, or None."""
+        i = bisect.bisect_right(self.starts, pos) - 1
+        if i >= 0 and self.spans[i][0] <= pos < self.spans[i][1]:
+            return self.spans[i][1]
+        return None

@@ -1,0 +1,142 @@
+"""Compiled patterns and word tables for number expressions (rules/numbers.yaml).
+
+A number expression is read in pieces around a core: a figure such as
+"1.741.540" (`figure_scan` / `figure_at`) or a run of number words such as
+"hai mươi lăm nghìn" (`spelled_run`, found from `spelled_start`, a plain `re`
+pattern for lower-cased text). The words after the core (scale word, percent
+word, unit, "trở lên", "đến") and before it (qualifier, "từ", a label word
+such as "thứ", a document word such as "Quyết định số") are looked up in the
+tables here. `grammar()` returns all of them, built once. Reading the pieces is
+the job of number_tail.py and numbers.py.
+"""
+from __future__ import annotations
+
+import functools
+import re
+from dataclasses import dataclass
+
+import regex
+
+from ..rules import load_yaml
+from .spelled import number_words
+from .vocab import FLAGS, PhraseTable, alternation, word_map
+
+# A figure: digits with "." or "," groups. It may not touch a letter, and may not
+# start right after "digit + separator" nor end before "separator + digit".
+FIGURE = r"[0-9]+(?:[.,][0-9]+)*"
+_FIG_BEFORE = r"(?<![0-9\p{L}])(?<![0-9][.,:/])(?<!\p{L}-)(?<![+])"
+_FIG_AFTER = r"(?![0-9])(?![.,:][0-9])"
+# The same in plain `re`, the look-behinds placed after the first digit.
+_FIG_SCAN = (r"(?P<fig>[0-9](?<![^\W_][0-9])(?<![0-9][.,:/][0-9])(?<![^\W\d_]-[0-9])(?<!\+[0-9])"
+             r"[0-9]*(?:[.,][0-9]+)*)(?![0-9])(?![.,:][0-9])")
+
+
+def _phrases(words) -> frozenset[str]:
+    return frozenset(" ".join(str(w).lower().split()) for w in words or [] if str(w).strip())
+
+
+def _initials(words) -> frozenset[str]:
+    firsts = {str(w).strip()[:1] for w in words if str(w).strip()}
+    return frozenset(firsts | {c.upper() for c in firsts} | {c.lower() for c in firsts})
+
+
+@dataclass(frozen=True)
+class NumberGrammar:
+    figure_at: regex.Pattern      # one figure, anchored with .match
+    figure_scan: re.Pattern       # the same figures, plain `re` (fast over a whole text)
+    spelled_start: re.Pattern     # lower-cased text: a word that may begin a spelled number
+    spelled_any_start: re.Pattern  # ... any number word (a lone expression: "không")
+    spelled_run: regex.Pattern    # a run of number words, anchored with .match
+    figure_multiplier_at: regex.Pattern  # " 500 nghìn" inside "2 triệu 500 nghìn"
+    multipliers: dict             # scale word -> int
+    multiplier_initials: frozenset  # first letters (both cases) of the words of a table,
+    percent_initials: frozenset     # to skip look-ups that cannot succeed
+    closer_initials: frozenset
+    half_words: frozenset         # "rưỡi"
+    percent_words: frozenset      # "phần trăm"
+    percent_symbols: tuple        # "%", "％"
+    range_words: frozenset        # "đến", "tới" between two figures
+    range_dashes: str             # "-–—~" between two figures
+    range_initials: frozenset
+    units: dict                   # unit phrase -> (unit, kind)
+    max_unit_words: int
+    unit_first_words: frozenset   # first words of the unit phrases
+    attached_units: frozenset     # units glued to a figure: "đ", "km"
+    closers: dict                 # "trở lên" -> at_least ...
+    qualifiers: dict              # phrase -> over | under | about | at_least
+    qualifier_table: PhraseTable
+    qualifier_symbols: dict       # ">" -> over ...
+    openers: PhraseTable          # "từ", "trong khoảng" ...
+    labels: PhraseTable           # "thứ", "khu vực", "số" ...
+    label_not_after: dict         # "số" -> {"tổng", "dân"}
+    documents: PhraseTable        # "quyết định", "nghị quyết" ... (a figure may follow at once)
+    documents_any: PhraseTable    # the above and "kế hoạch", "văn bản" ... (before "số")
+    negatives: frozenset
+    comparative_heads: frozenset
+    spelled_start_stop: frozenset  # number words that never start a spelled number in text
+    spelled_alone_stop: frozenset  # ... nor a lone expression
+    count_context: tuple
+    percent_context: tuple
+    max_phrase: int
+
+
+@functools.lru_cache(maxsize=None)
+def grammar() -> NumberGrammar:
+    y = load_yaml("numbers.yaml")
+    mults = {k: int(v) for k, v in word_map(y["multipliers"]).items()}
+    quals = {k: str(v) for k, v in word_map(y["qualifiers"]).items()}
+    closers = {k: str(v) for k, v in word_map(y["open_range"]["closers"]).items()}
+    units: dict[str, tuple[str | None, str]] = {}
+    for group in y["units"].values():
+        for w in group["words"]:
+            units[" ".join(str(w).lower().split())] = (group.get("unit"), group.get("kind", "number"))
+    pct_words = [s for s in (str(s) for s in y["percent_signs"]) if any(c.isalpha() for c in s)]
+    words = number_words()
+    stop = {str(w).lower() for w in y["spelled"].get("never_first", [])}
+    starters = sorted(words - stop, key=len, reverse=True)
+    every = sorted(words, key=len, reverse=True)
+    word_alt = alternation(words)
+    mult_alt = alternation(mults)
+    connectors = [str(c) for c in y["range_connectors"]]
+    tables = [quals, y["range_opener"], y["label_before"], y["document_words"],
+              y["document_words_with_so"]]
+    max_phrase = max(len(str(p).split()) for t in tables for p in t) + 1
+    return NumberGrammar(
+        figure_at=regex.compile(_FIG_BEFORE + "(?P<fig>" + FIGURE + ")" + _FIG_AFTER, FLAGS),
+        figure_scan=re.compile(_FIG_SCAN),
+        spelled_start=re.compile("|".join(re.escape(w) for w in starters)),
+        spelled_any_start=re.compile("|".join(re.escape(w) for w in every)),
+        spelled_run=regex.compile(r"(?P<sp>" + word_alt + r"(?:\s+" + word_alt + r")*)(?![\p{L}0-9])", FLAGS),
+        figure_multiplier_at=regex.compile(
+            r"\s+(?P<fig>[0-9]{1,3})\s+(?P<mult>" + mult_alt + r")(?![\p{L}0-9])", FLAGS),
+        multipliers=mults,
+        multiplier_initials=_initials(mults),
+        percent_initials=_initials(pct_words),
+        closer_initials=_initials(closers),
+        half_words=_phrases(y["spelled"]["half_word"]),
+        percent_words=_phrases(pct_words),
+        percent_symbols=tuple(s for s in (str(s) for s in y["percent_signs"]) if not any(c.isalpha() for c in s)),
+        range_words=_phrases(c for c in connectors if any(ch.isalpha() for ch in c)),
+        range_dashes="".join(c for c in connectors if len(c) == 1 and not c.isalpha()),
+        range_initials=_initials(c for c in connectors if any(ch.isalpha() for ch in c)),
+        units=units,
+        max_unit_words=max(len(u.split()) for u in units),
+        unit_first_words=frozenset(u.split()[0] for u in units),
+        attached_units=_phrases(y.get("attached_units", [])),
+        closers=closers,
+        qualifiers=quals,
+        qualifier_table=PhraseTable(quals),
+        qualifier_symbols={str(k): str(v) for k, v in (y.get("qualifier_symbols") or {}).items()},
+        openers=PhraseTable(y["range_opener"]),
+        labels=PhraseTable(y["label_before"]),
+        label_not_after={str(k).lower(): _phrases(v) for k, v in (y.get("label_not_after") or {}).items()},
+        documents=PhraseTable(y["document_words"]),
+        documents_any=PhraseTable(list(y["document_words"]) + list(y["document_words_with_so"])),
+        negatives=_phrases(y.get("negative_words", [])),
+        comparative_heads=_phrases(y["comparative_heads"]),
+        spelled_start_stop=frozenset(stop),
+        spelled_alone_stop=frozenset(str(w).lower() for w in y["spelled"].get("never_first_alone", [])),
+        count_context=tuple(str(w).lower() for w in y["count_context"]),
+        percent_context=tuple(str(w).lower() for w in y["percent_context"]),
+        max_phrase=max_phrase,
+    )

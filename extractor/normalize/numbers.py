@@ -1,0 +1,400 @@
+"""Vietnamese number expressions -> values, with unit, qualifier and kind.
+
+`normalize_number(text, context=None)` reads one figure as written in
+Vietnamese reports and returns an int/float, a (lo, hi) tuple for a range, or
+None: "1.741.540" -> 1741540, "100,1%" -> 100.1, "84,746 triệu" -> 84746000,
+"hai mươi lăm nghìn" -> 25000, "97-98%" -> (97.0, 98.0), "trên 92%" -> 92
+(the qualifier is not folded into the value), "ba phần tư" -> 0.75. The
+optional context (the surrounding phrase) settles separators: in "727,215 người"
+the figure is a count, so the comma groups thousands.
+
+`read_number(text, context)` returns the whole reading as a `NumberMention`
+(unit, qualifier, kind, and `ambiguous` when the separators stay doubtful).
+`scan_numbers(text, blocked)` finds every number expression in running text,
+skipping spans the caller blocks (dates, document numbers: see mentions.py).
+
+The separator rules are in figures.py, spelled numbers in spelled.py, the
+vocabulary in rules/numbers.yaml. Nothing here decides what a figure measures
+(participants, coverage...): that is the records stage's job.
+"""
+from __future__ import annotations
+
+import unicodedata
+from decimal import Decimal
+
+import regex
+
+from . import masks
+from .dates import time_spans
+from .figures import read_figure
+from .number_grammar import grammar
+from .number_tail import Piece, closer_after, figure_chain, percent_after, range_end, unit_after
+from .spans import NumberMention
+from .spelled import spelled_value, vocabulary
+from .vocab import words_before
+
+_WS = regex.compile(r"\s+")
+_WORD = regex.compile(r"\S+")
+_SPACED = regex.compile(r"(?<![0-9.,])[0-9]{1,3}(?: [0-9]{3})+(?![0-9]|[.,][0-9])")
+_SIGN = regex.compile(r"^(?:(?P<neg>[\-−‒–]\s?(?=[0-9]))|\+\s?(?=[0-9]))")
+_WRAP = regex.compile(r"^[\s(\[“\"']+|[\s)\]”\"'.,;:!?]+$")
+_VULGAR = {"½": Decimal("0.5"), "¼": Decimal("0.25"), "¾": Decimal("0.75"),
+           "⅓": Decimal(1) / 3, "⅔": Decimal(2) / 3}
+_COUNT_UNITS = {"person": "count", "card": "count", "unit": "count", "vnd": "money"}
+
+
+def _as_number(d: Decimal) -> int | float:
+    if d == d.to_integral_value():
+        return int(d)
+    return float(d)
+
+
+def _lower(text: str) -> str:
+    low = text.lower()
+    if len(low) == len(text):
+        return low
+    return "".join(c.lower() if len(c.lower()) == 1 else c for c in text)
+
+
+# --------------------------------------------------------------------------- scanning
+
+def _cores(text: str, spelled_anywhere: bool) -> list[tuple[int, str, regex.Match]]:
+    """Where a number may start: every figure, and runs of number words."""
+    gr = grammar()
+    cores = [(m.start("fig"), "fig", m) for m in gr.figure_scan.finditer(text)]
+    low = _lower(text)
+    n = len(low)
+    starts = gr.spelled_any_start if spelled_anywhere else gr.spelled_start
+    for m in starts.finditer(low):
+        p, e = m.start(), m.end()
+        if (p and low[p - 1].isalnum()) or (e < n and low[e].isalnum()):
+            continue
+        run = gr.spelled_run.match(text, p)
+        if run is None:
+            continue
+        if " " not in run.group("sp"):
+            word = run.group("sp").lower()
+            alone = spelled_anywhere and p == 0 and run.end() == n
+            if not alone and word not in gr.multipliers and not (
+                    unit_after(text, run.end()) or percent_after(text, run.end())):
+                continue  # a lone "năm", "một", "không" with no unit after it
+        cores.append((p, "sp", run))
+    cores.sort(key=lambda c: c[0])
+    return cores
+
+
+def scan_numbers(text: str, blocked: list[tuple[int, int]] | None = None, *,
+                 spelled_anywhere: bool = False, role_hint: str | None = None) -> list[NumberMention]:
+    """Number expressions in running text, left to right, none inside `blocked`.
+
+    Spelled numbers count only before a unit, percent or scale word unless
+    `spelled_anywhere` (used for a lone expression). `role_hint` is the role
+    the caller's context gives a figure that has no unit of its own.
+    """
+    gr = grammar()
+    bl = masks.Blocked(blocked)
+    out: list[NumberMention] = []
+    pos = 0
+    for start, kind, m in _cores(text, spelled_anywhere):
+        if start < pos or bl.end_of(start) is not None:
+            continue
+        words = words_before(text, start, gr.max_phrase)
+        if _is_document(words):  # "Quyết định số 861", "Nghị quyết 21"
+            pos = m.end()
+            continue
+        mention = _read_at(text, kind, m, bl, words, spelled_anywhere, role_hint)
+        if mention is not None:
+            out.append(mention)
+            pos = mention.end
+    return out
+
+
+def _is_document(words: list[tuple[int, str]]) -> bool:
+    gr = grammar()
+    if words and words[0][1] == "số":
+        return gr.documents_any.before(words[1:]) is not None
+    return gr.documents.before(words) is not None
+
+
+def _free(bl: masks.Blocked, piece: Piece | None) -> Piece | None:
+    return piece if piece is not None and not bl.hit(piece.start, piece.end) else None
+
+
+def _read_at(text: str, core_kind: str, m: regex.Match, bl: masks.Blocked,
+             words: list[tuple[int, str]], spelled_anywhere: bool,
+             role_hint: str | None) -> NumberMention | None:
+    """The number expression whose core is `m`, extended both ways."""
+    gr = grammar()
+    if core_kind == "fig":
+        first = figure_chain(text, m.start("fig"), m.end("fig"))
+        if bl.hit(first["start"], first["end"]):  # its ratio or scale word is part of a date
+            first = {"kind": "figure", "raw": m.group("fig"), "start": m.start("fig"),
+                     "end": m.end("fig"), "tokens": [], "scale": None}
+    else:
+        first = _spelled_chain(text, m, spelled_anywhere)
+    if first is None:
+        return None
+    core_start = first["start"]
+    value_end = first["end"]
+    pct = _free(bl, percent_after(text, value_end)) if not first.get("percent") else \
+        Piece(value_end, value_end, "phần trăm")
+    if pct is not None:
+        value_end = max(value_end, pct.end)
+    # a range: "97-98%", "từ 97 đến 98%", "1-2 triệu"
+    second = None
+    if first["kind"] == "figure" and first.get("ratio") is None:
+        second = range_end(text, value_end, pct)
+        if second is not None and bl.hit(second[0]["start"], second[2]):
+            second = None
+    unit_p = None
+    if second is not None:
+        sec, sec_pct, sec_end = second
+        pct_r = pct or sec_pct
+        unit_p = _free(bl, unit_after(text, sec_end)) if pct_r is None else None
+        unit, ukind = _unit_of(unit_p)
+        role1 = "multiplier" if sec.get("scale") else _role(first, pct_r, unit, role_hint)
+        v1, a1 = _value(first, role1)
+        v2, a2 = _value(sec, _role(sec, pct_r, unit, role_hint))
+        if v1 is not None and sec.get("scale") and not first.get("scale"):
+            v1 = v1 * sec["scale"]
+        if v1 is not None and v2 is not None and v1 < v2:
+            value: int | float | tuple = (float(v1), float(v2))
+            ambiguous = a1 or a2
+            pct, value_end = pct_r, sec_end
+        else:
+            second, unit_p = None, None
+    if second is None:
+        if pct is None:
+            unit_p = _free(bl, unit_after(text, value_end))
+        unit, ukind = _unit_of(unit_p)
+        v, ambiguous = _value(first, _role(first, pct, unit, role_hint))
+        if v is None:
+            return None
+        value = _as_number(v)
+    end = unit_p.end if unit_p else value_end
+    closer = closer_after(text, end)
+    if closer:
+        end = closer.end
+    # in running text a spelled number must stand before a unit, percent or scale word
+    if first["kind"] == "spelled" and not spelled_anywhere:
+        if not (unit_p or pct or first.get("scaled") or first.get("fraction")):
+            return None
+    # words before the figure: "từ" (range opener), a qualifier, a label word
+    start, used = core_start, 0
+    qualifier = gr.closers[closer.text.lower()] if closer else None
+    if second is not None or closer:
+        hit = gr.openers.before(words)
+        if hit:
+            used = hit[0]
+            start = words[used - 1][0]
+    if qualifier is None:
+        hit = gr.qualifier_table.before(words[used:])
+        if hit:
+            n, phrase = hit
+            head = words[used + n][1] if len(words) > used + n else None
+            if head not in gr.comparative_heads:
+                qualifier = gr.qualifiers[phrase]
+                start = words[used + n - 1][0]
+    if qualifier is None and used == 0:
+        qualifier, start = _symbol_before(text, start, qualifier, gr.qualifier_symbols)
+    label = False
+    if pct is None:
+        hit = gr.labels.before(words)
+        if hit:
+            n, phrase = hit
+            prev = words[n][1] if len(words) > n else None
+            label = prev not in gr.label_not_after.get(phrase, ())
+    kind = _kind(first, pct, unit, ukind, label)
+    unit_text = None
+    if pct is not None:
+        unit, unit_text = "percent", pct.text
+    elif unit_p:
+        unit_text = unit_p.text
+        if unit == "vnd" and first.get("mult_start") is not None and second is None:
+            unit_text = text[first["mult_start"]:unit_p.end]
+    return NumberMention(start=start, end=end, text=text[start:end], value=value,
+                         value_start=core_start, value_end=value_end, unit=unit,
+                         unit_text=unit_text, qualifier=qualifier, ambiguous=bool(ambiguous),
+                         kind=kind, denominator=first.get("ratio"))
+
+
+def _symbol_before(text: str, start: int, qualifier, symbols: dict):
+    """A qualifier sign right before the figure ("> 90%", "≥95%")."""
+    j = start - 1 if text[start - 1:start] == " " else start
+    for width in (2, 1):
+        sign = text[max(0, j - width):j]
+        if len(sign) == width and sign in symbols and not text[j - width - 1:j - width].isalnum():
+            return symbols[sign], j - width
+    return qualifier, start
+
+
+def _unit_of(unit_p: Piece | None) -> tuple[str | None, str]:
+    if unit_p is None:
+        return None, "number"
+    gr = grammar()
+    return gr.units.get(" ".join(unit_p.text.lower().split()),
+                        ("vnd", "money") if unit_p.text.lower() in ("đ",) else (None, "measure"))
+
+
+def _spelled_chain(text: str, m: regex.Match, anywhere: bool) -> dict | None:
+    """The longest run of number words that reads as a number."""
+    gr = grammar()
+    run = m.group("sp")
+    base = m.start("sp")
+    words = [(w.group().lower(), base + w.start(), base + w.end()) for w in _WORD.finditer(run)]
+    if not words or words[0][0] in gr.spelled_alone_stop:
+        return None
+    whole = m.start("sp") == 0 and m.end("sp") == len(text)
+    if words[0][0] in gr.spelled_start_stop and not (
+            anywhere and (whole or words[0][0] not in gr.multipliers)):
+        return None  # "tỷ lệ", "hàng nghìn người": no figure; "không" only alone
+    percent = False
+    for pw in gr.percent_words:
+        k = len(pw.split())
+        if len(words) > k and " ".join(w for w, _, _ in words[-k:]) == pw:
+            words = words[:-k]
+            percent = True
+            break
+    sv = vocabulary()
+    for k in range(len(words), 0, -1):
+        toks = [w for w, _, _ in words[:k]]
+        v = spelled_value(toks)
+        if v is None:
+            continue
+        if percent and k != len(words):
+            percent = False
+        end = m.end("sp") if percent else words[k - 1][2]
+        return {"kind": "spelled", "value": v, "start": words[0][1], "end": end,
+                "percent": percent,
+                "scaled": toks[-1] in gr.multipliers or toks[-1] in sv["half_word"],
+                "fraction": any(t in sv["fraction"] or t in sv["half_alone"] for t in toks)}
+    return None
+
+
+def _role(part: dict, pct, unit: str | None, hint: str | None) -> str | None:
+    if part.get("scale"):
+        return "multiplier"
+    if pct is not None:
+        return "percent"
+    if unit in ("person", "card", "unit"):
+        return "count"
+    if unit == "vnd":
+        return "money"
+    return hint
+
+
+def _value(part: dict, role: str | None) -> tuple[Decimal | None, bool]:
+    if part["kind"] == "spelled":
+        return part["value"], False
+    got = read_figure(part["raw"], role)
+    if got is None:
+        return None, False
+    v, amb = got
+    if part.get("ratio") is not None:
+        return v, False
+    if part["tokens"]:
+        total = spelled_value([v] + part["tokens"])
+        if total is None:
+            return None, False
+        return total, amb
+    return v, amb
+
+
+def _kind(first: dict, pct, unit: str | None, ukind: str, label: bool) -> str:
+    if pct is not None:
+        return "percent"
+    if first.get("ratio") is not None:
+        return "ratio"
+    if label:
+        return "ordinal"
+    if unit == "vnd":
+        return "money"
+    if ukind != "number":
+        return ukind
+    if first["kind"] == "spelled" and first.get("fraction"):
+        return "fraction"
+    return "number"
+
+
+# --------------------------------------------------------------------------- one expression
+
+def _context_role(t: str, context: str | None) -> str | None:
+    """The role the surrounding phrase gives a figure that has no unit of its own."""
+    if not context or not isinstance(context, str):
+        return None
+    gr = grammar()
+    c = _WS.sub(" ", unicodedata.normalize("NFC", context))
+    i = c.find(t)
+    if i >= 0:
+        after = i + len(t)
+        chain = figure_chain(c, after, after)
+        if chain.get("scale"):
+            return "multiplier"
+        if percent_after(c, after):
+            return "percent"
+        unit, _ = _unit_of(unit_after(c, after))
+        if unit in _COUNT_UNITS:
+            return _COUNT_UNITS[unit]
+    low = c.lower()
+    counts = any(regex.search(r"(?<![\p{L}])" + regex.escape(w) + r"(?![\p{L}])", low)
+                 for w in gr.count_context)
+    pcts = any(regex.search(r"(?<![\p{L}])" + regex.escape(w) + r"(?![\p{L}])", low) if w[0].isalpha()
+               else w in low for w in gr.percent_context)
+    if counts and not pcts:
+        return "count"
+    if pcts and not counts:
+        return "percent"
+    return None
+
+
+def read_number(text: str, context: str | None = None) -> NumberMention | None:
+    """The one number expression in `text` (words around it allowed), or None when
+    there is none or more than one."""
+    if not isinstance(text, str):
+        return None
+    t = _WS.sub(" ", unicodedata.normalize("NFC", text)).strip()
+    if not t or len(t) > 500:
+        return None
+    t = _WRAP.sub("", t)
+    if t in _VULGAR:
+        return NumberMention(0, len(t), t, float(_VULGAR[t]), 0, len(t), None, None, None,
+                             kind="fraction")
+    negative = False
+    sm = _SIGN.match(t)
+    if sm:
+        negative, t = sm.group("neg") is not None, t[sm.end():]
+    else:
+        first, _, rest = t.partition(" ")
+        if rest and first.lower() in grammar().negatives:  # "âm 5"
+            negative, t = True, rest
+    t = _SPACED.sub(lambda m: m.group().replace(" ", ""), t)  # "1 741 540"
+    blocked = time_spans(t) + [s for s in masks.mask_spans(t) if not _is_list_marker_only(t, s)]
+    found = scan_numbers(t, blocked, spelled_anywhere=True, role_hint=_context_role(t, context))
+    if len(found) != 1 or found[0].kind == "ratio":
+        return None  # nothing, or several figures ("5-3", "1,2 triệu, 5%"): no silent guess
+    first = found[0]
+    if negative:
+        v = first.value
+        neg = (-v[1], -v[0]) if isinstance(v, tuple) else -v
+        first = NumberMention(first.start, first.end, first.text, neg, first.value_start,
+                              first.value_end, first.unit, first.unit_text, first.qualifier,
+                              first.ambiguous, first.kind, first.denominator)
+    return first
+
+
+def _is_list_marker_only(t: str, span: tuple[int, int]) -> bool:
+    """A lone "1." or "2-" is a figure when it is all the caller gave us."""
+    return span[0] == 0 and regex.fullmatch(r"\s*[0-9]{1,2}\s*[.)\-–]?\s*", t[span[0]:span[1]]) is not None
+
+
+def normalize_number(text, context: str | None = None):
+    """Value of a Vietnamese number expression: int/float, (lo, hi) or None. Never raises."""
+    if isinstance(text, bool):
+        return None
+    if isinstance(text, (int, float)):
+        return text
+    try:
+        m = read_number(text, context)
+        return m.value if m is not None else None
+    except Exception:  # noqa: BLE001 - the contract: never raise, None when unreadable
+        return None

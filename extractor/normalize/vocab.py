@@ -1,0 +1,91 @@
+"""Helpers that turn word lists from rules/ into regular-expression pieces.
+
+`alternation(words)` gives a non-capturing alternation of the words, longest
+first, matching any run of white space where a word list has a space.
+`word_map(mapping)` lower-cases the keys of a YAML mapping. Nothing here knows
+what the words mean; the grammar modules decide that.
+"""
+from __future__ import annotations
+
+from typing import Iterable
+
+import regex
+
+FLAGS = regex.IGNORECASE | regex.V0
+
+
+def alternation(words: Iterable[str], *, raw: bool = False) -> str:
+    """`(?:w1|w2|...)`, longest first; spaces match any white space.
+
+    With raw=True the entries are regular expressions already (used for the few
+    rules that need a look-behind) and are only joined.
+    """
+    items = sorted({str(w).strip() for w in words if str(w).strip()}, key=len, reverse=True)
+    if raw:
+        return "(?:" + "|".join(items) + ")"
+    parts = [r"\s+".join(regex.escape(p) for p in w.split()) for w in items]
+    return "(?:" + "|".join(parts) + ")" if parts else "(?!)"
+
+
+def word_map(mapping: dict) -> dict[str, object]:
+    """The mapping with keys lower-cased and single-spaced."""
+    return {" ".join(str(k).lower().split()): v for k, v in (mapping or {}).items()}
+
+
+def squash(text: str) -> str:
+    """Lower case with runs of white space made one space (for dictionary look-ups)."""
+    return " ".join(text.lower().split())
+
+
+def words_before(text: str, pos: int, k: int = 4) -> list[tuple[int, str]]:
+    """Up to `k` words right before `pos`, nearest first, as (start, lower-case word).
+
+    Only words joined to `pos` and to each other by single spaces count: the walk
+    stops at punctuation, a line break or a figure ("(trên 5%" gives "trên").
+    """
+    lo = max(0, pos - 16 * k)
+    seg = text[lo:pos]
+    if not seg.endswith(" "):
+        return []
+    body = seg[:-1]
+    pieces = body.rsplit(" ", k)
+    out: list[tuple[int, str]] = []
+    end = lo + len(body)
+    for idx in range(len(pieces) - 1, -1, -1):
+        if len(out) >= k or (idx == 0 and lo > 0 and len(pieces) > k):
+            break
+        piece = pieces[idx]
+        start = end - len(piece)
+        if piece.isalpha():
+            out.append((start, piece.lower()))
+            end = start - 1
+            continue
+        j = len(piece)
+        while j > 0 and piece[j - 1].isalpha():
+            j -= 1
+        if j < len(piece):
+            out.append((start + j, piece[j:].lower()))
+        break
+    return out
+
+
+class PhraseTable:
+    """Phrases (lower case, single-spaced) looked up by the words before a figure."""
+
+    def __init__(self, phrases):
+        self.phrases = frozenset(" ".join(str(p).lower().split()) for p in phrases if str(p).strip())
+        self.last_words = frozenset(p.rsplit(" ", 1)[-1] for p in self.phrases)
+        self.max_words = max((len(p.split()) for p in self.phrases), default=0)
+
+    def __contains__(self, phrase: str) -> bool:
+        return phrase in self.phrases
+
+    def before(self, words: list[tuple[int, str]]) -> tuple[int, str] | None:
+        """Longest phrase made of the nearest words: (number of words, phrase)."""
+        if not words or words[0][1] not in self.last_words:
+            return None
+        for n in range(min(self.max_words, len(words)), 0, -1):
+            phrase = " ".join(w for _, w in reversed(words[:n]))
+            if phrase in self.phrases:
+                return n, phrase
+        return None
