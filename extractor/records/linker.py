@@ -54,6 +54,7 @@ class FigureState:
     region: Ref | None = None
     period: Period | None = None
     clause_start: int = -1
+    sign: int = 1
 
 
 @dataclass
@@ -159,7 +160,7 @@ class Linker:
             region = self._region(num, sent, clause_start, win_start, prev, first_fig_start)
             period, compared, conf_penalty = self._period(num, metric, sent, clause_start,
                                                           clause_end, win_start)
-            prev = FigureState(num.end, kind, metric, scheme, region, period, clause_start)
+            prev = FigureState(num.end, kind, metric, scheme, region, period, clause_start, sign)
             if kind == "percent" and metric in ("coverage_rate", "rate", "plan_attainment"):
                 self.state.para_percent = metric
             if scheme is None or region is None or region.region is None:
@@ -317,6 +318,8 @@ class Linker:
         # counts of people or cards
         if num.unit is None and not self._count_context(num, sent, prev, right):
             return None, 1
+        if prev and prev.kind == "count" and prev.metric and regex.fullmatch(r"\s*(?:,|và|,\s*và)\s*", win):
+            return prev.metric, prev.sign  # "giảm lần lượt 1.206 người và 874 người"
         phrase = regex.split(r"[,;.()]", right, maxsplit=1)[0]
         if c.population_lead.lead(lead) or c.count_exclude_after.any(phrase) \
                 or c.count_exclude_before.last(win):
