@@ -2,7 +2,10 @@
 
 A table of districts with participants and rates gives, for every row whose
 label is a place (or a total row such as "Toàn tỉnh"), one record per numeric
-cell whose column header names a metric (rules/tables.yaml). The scheme comes
+cell whose column header names a metric (rules/tables.yaml). A row labelled by
+a period ("Quý I/2023") gives the document's place at that period; a table whose
+rows are indicators and columns periods ("Thực hiện năm 2023 | Kế hoạch năm
+2024") gives the document's place per column, targets under a plan column. The scheme comes
 from the header, else from the text just before the table, else the document;
 the period from a date in the header, else in that text, else the as-of date
 the running text last set. Rows that are not places (groups of people, "Nhóm
@@ -91,6 +94,13 @@ def table_records(doc, resolver, reference, asof) -> list[Record]:
                 out += _indicator_row(doc, row, label, headers, resolver, reference, base_period, cap_scheme)
                 continue
             region = _row_region(label.text, resolver)
+            row_period = None
+            if region is None:
+                # "Quý I/2023 | 1.874.105 | 90,76": a row per period of the document's place
+                row_dates = find_dates(label.text, reference)
+                if row_dates and len(row_dates[0].text) >= 0.6 * len(label.text.strip()):
+                    row_period = period_of(row_dates[0])
+                    region = resolver.default()
             if region is None:
                 continue
             for j, cell in enumerate(row):
@@ -112,7 +122,7 @@ def table_records(doc, resolver, reference, asof) -> list[Record]:
                 if scheme is None:
                     continue
                 hdr_dates = find_dates(header, reference)
-                period = period_of(hdr_dates[-1]) if hdr_dates else base_period
+                period = row_period or (period_of(hdr_dates[-1]) if hdr_dates else base_period)
                 rs, re_ = row[0].start, row[-1].end
                 value = int(value) if not percent and float(value).is_integer() else value
                 out.append(Record(
