@@ -75,6 +75,7 @@ class DateGrammar:
     year_range: tuple
     am: frozenset
     pm: frozenset
+    twelve_is_midnight: frozenset
 
 
 def _small_numbers() -> set[str]:
@@ -94,8 +95,8 @@ def _factored(phrases) -> str:
         first, _, rest = " ".join(str(p).lower().split()).partition(" ")
         groups.setdefault(first, set()).add(rest)
     parts = []
-    for first in sorted(groups, key=len, reverse=True):
-        rests = sorted((r for r in groups[first] if r), key=len, reverse=True)
+    for first in sorted(groups, key=lambda w: (-len(w), w)):
+        rests = sorted((r for r in groups[first] if r), key=lambda w: (-len(w), w))
         tail = ""
         if rests:
             tail = "(?: (?:" + "|".join(re.escape(r) for r in rests) + "))"
@@ -182,9 +183,10 @@ def grammar() -> DateGrammar:
                 r"(?P<hien>" + alt([y["hien"]["word"]]) + r")" + _EW
                 + r"(?!\s+" + alt(y["hien"]["not_before"]) + _EW + r")",
         "bare_year": _BD + yr + _E,
-        "time": _BD + r"(?P<H>[01]?[0-9]|2[0-3])(?:\s*:\s*|h|g|\s*" + alt(t["hour_words"]) + r"\s*)(?P<M>[0-5][0-9])"
-                r"(?:\s*:\s*(?P<S>[0-5][0-9]))?(?:\s*" + alt(t["minute_words"]) + r")?"
-                r"(?:\s*(?P<ampm>" + alt(list(t["am"]) + list(t["pm"])) + r"))?"
+        "time": _BD + r"(?P<H>[01]?[0-9]|2[0-3])(?:(?:\s*:\s*|" + alt(t["hour_glued"]) + r")(?P<M>[0-5][0-9])"
+                r"(?:\s*:\s*(?P<S>[0-5][0-9]))?"
+                r"|\s*" + alt(t["hour_words"]) + r"(?:\s*(?P<M>[0-5]?[0-9])(?:\s*" + alt(t["minute_words"])
+                + r")?)?)(?:\s*(?P<ampm>" + alt(list(t["am"]) + list(t["pm"])) + r")" + _EW + r")?"
                 r"(?:\s*(?:GMT|UTC)\s*[+\-−]\s*[0-9]{1,2}(?::?[0-9]{2})?)?" + _EW + r"(?![.,:][0-9])",
     }
     assert tuple(branches) == FORMS
@@ -248,7 +250,9 @@ def grammar() -> DateGrammar:
     punct = r"[\s,.;:|()\-–—/]*"
     filler = regex.compile(r"^" + punct + r"(?:" + alt(y["weekdays"]) + punct + r")?$", FLAGS)
     seps = "".join(regex.escape(c) for c in t["separators"])
-    datetime_gap = regex.compile(r"^\s*(?:[" + seps + r"]\s*)?(?:" + alt(t["cue"]) + r"\s+)?$", FLAGS)
+    cue_t = r"(?:" + alt(t["cue"]) + r"\s+)?"
+    datetime_gap = regex.compile(r"^\s*(?:[" + seps + r"]\s*)?" + cue_t + r"(?:" + alt(y["weekdays"])
+                                 + r"\s*(?:[" + seps + r"]\s*)?)?" + cue_t + r"$", FLAGS)
     dashes = "".join(regex.escape(str(c)) for c in num["range_connectors"] if not any(ch.isalpha() for ch in str(c)))
     return DateGrammar(
         dateish=dateish,
@@ -287,4 +291,5 @@ def grammar() -> DateGrammar:
         year_range=(int(y["year_range"][0]), int(y["year_range"][1])),
         am=frozenset(str(w).lower() for w in t["am"]),
         pm=frozenset(str(w).lower() for w in t["pm"]),
+        twelve_is_midnight=frozenset(str(w).lower() for w in t.get("twelve_is_midnight", [])),
     )

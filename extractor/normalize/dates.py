@@ -309,11 +309,11 @@ def _year(g: dict, ref: dt.date | None, month_rule: int | None = None) -> tuple[
 
 def _time(g: dict) -> str:
     gr = grammar()
-    h, mi = int(g["H"]), int(g["M"])
+    h, mi = int(g["H"]), int(g.get("M", 0))
     ap = g.get("ampm", "").lower()
     if ap in gr.pm and h < 12:
         h += 12
-    elif ap in gr.am and h == 12:
+    elif ap in gr.twelve_is_midnight and h == 12:
         h = 0
     out = f"{h:02d}:{mi:02d}"
     if "S" in g:
@@ -574,8 +574,9 @@ def _mention(text: str, it: _Item) -> DateMention:
             relation = spec.get("relation")
     lo = w.lo.isoformat() if w.lo else None
     hi = w.hi.isoformat() if w.hi else None
+    kind = "relative" if w.value is None and w.needs_ref else w.kind  # no reference to resolve it
     return DateMention(start=start, end=it.end, text=text[start:it.end], value=w.value,
-                       start_iso=lo, end_iso=hi, kind=w.kind, asof=asof,
+                       start_iso=lo, end_iso=hi, kind=kind, asof=asof,
                        needs_reference=w.needs_ref, relation=relation)
 
 

@@ -93,8 +93,8 @@ def grammar() -> NumberGrammar:
     pct_words = [s for s in (str(s) for s in y["percent_signs"]) if any(c.isalpha() for c in s)]
     words = number_words()
     stop = {str(w).lower() for w in y["spelled"].get("never_first", [])}
-    starters = sorted(words - stop, key=len, reverse=True)
-    every = sorted(words, key=len, reverse=True)
+    starters = sorted(words - stop, key=lambda w: (-len(w), w))
+    every = sorted(words, key=lambda w: (-len(w), w))
     word_alt = alternation(words)
     mult_alt = alternation(mults)
     connectors = [str(c) for c in y["range_connectors"]]

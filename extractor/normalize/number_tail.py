@@ -31,20 +31,20 @@ def next_words(text: str, pos: int, k: int = 3) -> list[Piece]:
     runs of letters joined by single spaces ("người," gives "người")."""
     m = _NEXT.match(text, pos)
     if m is None:
-        # a word glued to punctuation or a figure: keep its letters only
-        j = pos + 1
-        while j < len(text) and text[j].isalpha():
-            j += 1
-        return [Piece(pos + 1, j, text[pos + 1:j])] if j > pos + 1 and text[pos:pos + 1] == " " else []
+        return []
     return [Piece(m.start(g), m.end(g), m.group(g)) for g in range(1, min(k, 4) + 1)
             if m.group(g) is not None]
 
 
-def _phrase(words: list[Piece], table, max_words: int) -> Piece | None:
-    for n in range(min(max_words, len(words)), 0, -1):
-        key = " ".join(w.text for w in words[:n]).lower()
-        if key in table:
-            return Piece(words[0].start, words[n - 1].end, " ".join(w.text for w in words[:n]))
+def _phrase(text: str, pos: int, table, max_words: int) -> Piece | None:
+    """The longest phrase of `table` made of the words right after `pos`."""
+    m = _NEXT.match(text, pos)
+    if m is None:
+        return None
+    lows = [w.lower() for w in m.groups()[:max_words] if w is not None]
+    for n in range(len(lows), 0, -1):
+        if " ".join(lows[:n]) in table:
+            return Piece(m.start(1), m.end(n), text[m.start(1):m.end(n)])
     return None
 
 
@@ -57,7 +57,7 @@ def unit_after(text: str, pos: int) -> Piece | None:
         first = _FIRST.match(text, pos)
         if first is None or first.group(1).lower() not in gr.unit_first_words:
             return None
-        return _phrase(next_words(text, pos, gr.max_unit_words), gr.units, gr.max_unit_words)
+        return _phrase(text, pos, gr.units, gr.max_unit_words)
     if c0.isalpha():
         j = pos
         while j < len(text) and (text[j].isalpha() or text[j] in "0123456789²"):
@@ -79,7 +79,7 @@ def percent_after(text: str, pos: int) -> Piece | None:
         if c1 and c1 in gr.percent_symbols:
             return Piece(pos + 1, pos + 2, c1)
         if c1 and c1 in gr.percent_initials:
-            return _phrase(next_words(text, pos, 2), gr.percent_words, 2)
+            return _phrase(text, pos, gr.percent_words, 2)
     return None
 
 
@@ -88,7 +88,7 @@ def closer_after(text: str, pos: int) -> Piece | None:
     gr = grammar()
     if text[pos + 1:pos + 2] not in gr.closer_initials or text[pos:pos + 1] != " ":
         return None
-    return _phrase(next_words(text, pos, 2), gr.closers, 2)
+    return _phrase(text, pos, gr.closers, 2)
 
 
 def _scale_after(text: str, pos: int) -> Piece | None:

@@ -19,6 +19,7 @@ vocabulary in rules/numbers.yaml. Nothing here decides what a figure measures
 """
 from __future__ import annotations
 
+import dataclasses
 import unicodedata
 from decimal import Decimal
 
@@ -26,7 +27,7 @@ import regex
 
 from . import masks
 from .dates import time_spans
-from .figures import read_figure
+from .figures import read_figure_readings
 from .number_grammar import grammar
 from .number_tail import Piece, closer_after, figure_chain, percent_after, range_end, unit_after
 from .spans import NumberMention
@@ -136,8 +137,7 @@ def _read_at(text: str, core_kind: str, m: regex.Match, bl: masks.Blocked,
         return None
     core_start = first["start"]
     value_end = first["end"]
-    pct = _free(bl, percent_after(text, value_end)) if not first.get("percent") else \
-        Piece(value_end, value_end, "phần trăm")
+    pct = _free(bl, percent_after(text, value_end)) if not first.get("percent") else first["percent"]
     if pct is not None:
         value_end = max(value_end, pct.end)
     # a range: "97-98%", "từ 97 đến 98%", "1-2 triệu"
@@ -146,15 +146,15 @@ def _read_at(text: str, core_kind: str, m: regex.Match, bl: masks.Blocked,
         second = range_end(text, value_end, pct)
         if second is not None and bl.hit(second[0]["start"], second[2]):
             second = None
-    unit_p = None
+    unit_p, alternative = None, None
     if second is not None:
         sec, sec_pct, sec_end = second
         pct_r = pct or sec_pct
         unit_p = _free(bl, unit_after(text, sec_end)) if pct_r is None else None
         unit, ukind = _unit_of(unit_p)
         role1 = "multiplier" if sec.get("scale") else _role(first, pct_r, unit, role_hint)
-        v1, a1 = _value(first, role1)
-        v2, a2 = _value(sec, _role(sec, pct_r, unit, role_hint))
+        v1, a1, _ = _value(first, role1)
+        v2, a2, _ = _value(sec, _role(sec, pct_r, unit, role_hint))
         if v1 is not None and sec.get("scale") and not first.get("scale"):
             v1 = v1 * sec["scale"]
         if v1 is not None and v2 is not None and v1 < v2:
@@ -167,10 +167,11 @@ def _read_at(text: str, core_kind: str, m: regex.Match, bl: masks.Blocked,
         if pct is None:
             unit_p = _free(bl, unit_after(text, value_end))
         unit, ukind = _unit_of(unit_p)
-        v, ambiguous = _value(first, _role(first, pct, unit, role_hint))
+        v, ambiguous, other = _value(first, _role(first, pct, unit, role_hint))
         if v is None:
             return None
         value = _as_number(v)
+        alternative = _as_number(other) if other is not None else None
     end = unit_p.end if unit_p else value_end
     closer = closer_after(text, end)
     if closer:
@@ -179,10 +180,34 @@ def _read_at(text: str, core_kind: str, m: regex.Match, bl: masks.Blocked,
     if first["kind"] == "spelled" and not spelled_anywhere:
         if not (unit_p or pct or first.get("scaled") or first.get("fraction")):
             return None
-    # words before the figure: "từ" (range opener), a qualifier, a label word
-    start, used = core_start, 0
     qualifier = gr.closers[closer.text.lower()] if closer else None
-    if second is not None or closer:
+    start, qualifier, label = _before(text, core_start, words, second is not None or closer is not None,
+                                      qualifier, pct is None)
+    kind = _kind(first, pct, unit, ukind, label)
+    unit_text = None
+    if pct is not None:
+        unit, unit_text = "percent", pct.text
+    elif unit_p:
+        unit_text = unit_p.text
+        if unit == "vnd" and first.get("mult_start") is not None and second is None:
+            unit_text = text[first["mult_start"]:unit_p.end]
+    return NumberMention(start=start, end=end, text=text[start:end], value=value,
+                         value_start=core_start, value_end=value_end, unit=unit,
+                         unit_text=unit_text, qualifier=qualifier, ambiguous=bool(ambiguous),
+                         kind=kind, denominator=first.get("ratio"), alternative=alternative)
+
+
+def _before(text: str, core_start: int, words: list[tuple[int, str]], opened: bool,
+            qualifier: str | None, may_be_label: bool) -> tuple[int, str | None, bool]:
+    """What the words before the figure add: (mention start, qualifier, is a label).
+
+    "từ" opens a range or an open range (`opened`) and joins the mention; a
+    qualifier ("trên", "khoảng", "> ") joins it unless it ends a comparison
+    ("cao hơn 0,15%"); a label word ("thứ", "khu vực") makes it an ordinal.
+    """
+    gr = grammar()
+    start, used = core_start, 0
+    if opened:
         hit = gr.openers.before(words)
         if hit:
             used = hit[0]
@@ -198,24 +223,13 @@ def _read_at(text: str, core_kind: str, m: regex.Match, bl: masks.Blocked,
     if qualifier is None and used == 0:
         qualifier, start = _symbol_before(text, start, qualifier, gr.qualifier_symbols)
     label = False
-    if pct is None:
+    if may_be_label:
         hit = gr.labels.before(words)
         if hit:
             n, phrase = hit
             prev = words[n][1] if len(words) > n else None
             label = prev not in gr.label_not_after.get(phrase, ())
-    kind = _kind(first, pct, unit, ukind, label)
-    unit_text = None
-    if pct is not None:
-        unit, unit_text = "percent", pct.text
-    elif unit_p:
-        unit_text = unit_p.text
-        if unit == "vnd" and first.get("mult_start") is not None and second is None:
-            unit_text = text[first["mult_start"]:unit_p.end]
-    return NumberMention(start=start, end=end, text=text[start:end], value=value,
-                         value_start=core_start, value_end=value_end, unit=unit,
-                         unit_text=unit_text, qualifier=qualifier, ambiguous=bool(ambiguous),
-                         kind=kind, denominator=first.get("ratio"))
+    return start, qualifier, label
 
 
 def _symbol_before(text: str, start: int, qualifier, symbols: dict):
@@ -232,8 +246,7 @@ def _unit_of(unit_p: Piece | None) -> tuple[str | None, str]:
     if unit_p is None:
         return None, "number"
     gr = grammar()
-    return gr.units.get(" ".join(unit_p.text.lower().split()),
-                        ("vnd", "money") if unit_p.text.lower() in ("đ",) else (None, "measure"))
+    return gr.units.get(" ".join(unit_p.text.lower().split()), (None, "measure"))
 
 
 def _spelled_chain(text: str, m: regex.Match, anywhere: bool) -> dict | None:
@@ -248,12 +261,12 @@ def _spelled_chain(text: str, m: regex.Match, anywhere: bool) -> dict | None:
     if words[0][0] in gr.spelled_start_stop and not (
             anywhere and (whole or words[0][0] not in gr.multipliers)):
         return None  # "tỷ lệ", "hàng nghìn người": no figure; "không" only alone
-    percent = False
+    percent = None
     for pw in gr.percent_words:
         k = len(pw.split())
         if len(words) > k and " ".join(w for w, _, _ in words[-k:]) == pw:
+            percent = Piece(words[-k][1], words[-1][2], text[words[-k][1]:words[-1][2]])
             words = words[:-k]
-            percent = True
             break
     sv = vocabulary()
     for k in range(len(words), 0, -1):
@@ -262,8 +275,8 @@ def _spelled_chain(text: str, m: regex.Match, anywhere: bool) -> dict | None:
         if v is None:
             continue
         if percent and k != len(words):
-            percent = False
-        end = m.end("sp") if percent else words[k - 1][2]
+            percent = None
+        end = percent.end if percent else words[k - 1][2]
         return {"kind": "spelled", "value": v, "start": words[0][1], "end": end,
                 "percent": percent,
                 "scaled": toks[-1] in gr.multipliers or toks[-1] in sv["half_word"],
@@ -283,21 +296,23 @@ def _role(part: dict, pct, unit: str | None, hint: str | None) -> str | None:
     return hint
 
 
-def _value(part: dict, role: str | None) -> tuple[Decimal | None, bool]:
+def _value(part: dict, role: str | None) -> tuple[Decimal | None, bool, Decimal | None]:
+    """(value, ambiguous, the other reading) of a figure with its scale words."""
     if part["kind"] == "spelled":
-        return part["value"], False
-    got = read_figure(part["raw"], role)
+        return part["value"], False, None
+    got = read_figure_readings(part["raw"], role)
     if got is None:
-        return None, False
-    v, amb = got
+        return None, False, None
+    v, amb, other = got
     if part.get("ratio") is not None:
-        return v, False
+        return v, False, None
     if part["tokens"]:
         total = spelled_value([v] + part["tokens"])
         if total is None:
-            return None, False
-        return total, amb
-    return v, amb
+            return None, False, None
+        other = spelled_value([other] + part["tokens"]) if other is not None else None
+        return total, amb, other
+    return v, amb, other
 
 
 def _kind(first: dict, pct, unit: str | None, ukind: str, label: bool) -> str:
@@ -374,11 +389,9 @@ def read_number(text: str, context: str | None = None) -> NumberMention | None:
         return None  # nothing, or several figures ("5-3", "1,2 triệu, 5%"): no silent guess
     first = found[0]
     if negative:
-        v = first.value
-        neg = (-v[1], -v[0]) if isinstance(v, tuple) else -v
-        first = NumberMention(first.start, first.end, first.text, neg, first.value_start,
-                              first.value_end, first.unit, first.unit_text, first.qualifier,
-                              first.ambiguous, first.kind, first.denominator)
+        v, alt = first.value, first.alternative
+        first = dataclasses.replace(first, value=(-v[1], -v[0]) if isinstance(v, tuple) else -v,
+                                    alternative=-alt if alt is not None else None)
     return first
 
 

@@ -26,6 +26,8 @@ class NumberMention:
     kind: str = "number"           # number | percent | money | ratio | ordinal | fraction |
                                    # times | age | duration | measure
     denominator: int | None = None  # for kind 'ratio' ("22/22"): the number after "/"
+    alternative: float | int | None = None  # when ambiguous: the other separator reading
+                                           # ("1.617,981" -> 1617981, "45.400 ngàn" -> 45400)
 
     @property
     def value_text(self) -> str:
@@ -42,7 +44,8 @@ class DateMention:
     start_iso: str | None          # first day covered, full ISO date where derivable
     end_iso: str | None            # last day covered / the as-of day
     kind: str                      # datetime | day | month | year | period | relative |
-                                   # range | school_year
+                                   # range | school_year ('relative' also for any mention
+                                   # that needs the missing reference: value None)
     asof: bool = False             # introduced by an as-of cue ("tính đến hết"), cue in span
     needs_reference: bool = False  # resolved against the publication date (or could not be)
     relation: str | None = None    # cue before it that is not as-of: since | compare |

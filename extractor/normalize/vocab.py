@@ -2,7 +2,8 @@
 
 `alternation(words)` gives a non-capturing alternation of the words, longest
 first, matching any run of white space where a word list has a space.
-`word_map(mapping)` lower-cases the keys of a YAML mapping. Nothing here knows
+`word_map(mapping)` lower-cases the keys of a YAML mapping. `words_before`
+and `PhraseTable` look up the words just before a figure. Nothing here knows
 what the words mean; the grammar modules decide that.
 """
 from __future__ import annotations
@@ -14,15 +15,9 @@ import regex
 FLAGS = regex.IGNORECASE | regex.V0
 
 
-def alternation(words: Iterable[str], *, raw: bool = False) -> str:
-    """`(?:w1|w2|...)`, longest first; spaces match any white space.
-
-    With raw=True the entries are regular expressions already (used for the few
-    rules that need a look-behind) and are only joined.
-    """
-    items = sorted({str(w).strip() for w in words if str(w).strip()}, key=len, reverse=True)
-    if raw:
-        return "(?:" + "|".join(items) + ")"
+def alternation(words: Iterable[str]) -> str:
+    """`(?:w1|w2|...)`, longest first; spaces match any white space."""
+    items = sorted({str(w).strip() for w in words if str(w).strip()}, key=lambda w: (-len(w), w))
     parts = [r"\s+".join(regex.escape(p) for p in w.split()) for w in items]
     return "(?:" + "|".join(parts) + ")" if parts else "(?!)"
 
@@ -30,11 +25,6 @@ def alternation(words: Iterable[str], *, raw: bool = False) -> str:
 def word_map(mapping: dict) -> dict[str, object]:
     """The mapping with keys lower-cased and single-spaced."""
     return {" ".join(str(k).lower().split()): v for k, v in (mapping or {}).items()}
-
-
-def squash(text: str) -> str:
-    """Lower case with runs of white space made one space (for dictionary look-ups)."""
-    return " ".join(text.lower().split())
 
 
 def words_before(text: str, pos: int, k: int = 4) -> list[tuple[int, str]]:

@@ -14,6 +14,15 @@ import regex
 from ..rules import load_yaml
 
 _W = r"[\p{L}\p{N}]"
+_COMPILED: dict = {}
+
+
+def compiled(pattern: str):
+    """`pattern` compiled once (the regex module's own cache lookup costs more than a dict)."""
+    c = _COMPILED.get(pattern)
+    if c is None:
+        c = _COMPILED[pattern] = regex.compile(pattern)
+    return c
 
 
 def _alternation(phrases) -> str:

@@ -19,16 +19,19 @@ This module does not read tables (see `tables.py`).
 """
 from __future__ import annotations
 
+import bisect
 import datetime as _dt
 from dataclasses import dataclass, field
 
 import regex
 
 from ..model import Record
-from .cues import metric_cues
+from .cues import compiled as _re, metric_cues
 from .periods import (ASOF, COMPARISON, LOCAL, NO_PERIOD, PLAN_YEAR, Period, period_of,
                       reference_period, role, same_period_in_year, shift_year)
 from .schemes import SchemeMention
+
+
 
 PERCENT_METRICS = ("coverage_rate", "plan_attainment", "rate", "target_coverage_rate")
 TARGETS = ("target_coverage_rate", "target_participants")
@@ -86,7 +89,8 @@ class Linker:
         self.text = text
         self.source = source
         self.sentences = sentences
-        self.places = places          # entities with normalized place dicts, sorted
+        self.places = sorted(places, key=lambda e: e.start)  # entities with place dicts
+        self._place_starts = [e.start for e in self.places]
         self.orgs = orgs
         self.regions = regions        # RegionResolver
         self.reference = reference
@@ -102,7 +106,7 @@ class Linker:
         for sent in self.sentences:
             if sent.paragraph != self.state.paragraph:
                 line = self._line(sent)
-                if not regex.match(r"^\s*(?:[-–•+*]|\d{1,2}[.)])\s", line):
+                if not _re(r"^\s*(?:[-–•+*]|\d{1,2}[.)])\s").match(line):
                     self.state.intro = None  # a list ends with the first line that is not an item
                 if line.rstrip(" *").endswith(":"):
                     self.state.intro = line
@@ -118,7 +122,7 @@ class Linker:
         return self.records
 
     def _after_sentence(self, sent: Sentence) -> None:
-        if not sent.numbers and regex.match(r"(?:Tại|Ở)\s", self.text[sent.start:sent.start + 4]):
+        if not sent.numbers and _re(r"(?:Tại|Ở)\s").match(self.text[sent.start:sent.start + 4]):
             first = next((e for e in self.places if sent.start <= e.start < sent.start + 25), None)
             region = self.regions.from_entity(first) if first else None
             if region:
@@ -194,7 +198,7 @@ class Linker:
         line = self._line(sent)
         if len(line) > 80 or sent.numbers:
             return None
-        numbered = regex.match(r"^(?:[IVX]{1,4}|\d{1,2}|[A-Z])\.\s", line)
+        numbered = _re(r"^(?:[IVX]{1,4}|\d{1,2}|[A-Z])\.\s").match(line)
         if not (numbered or (line.isupper() and len(line) > 5)):
             return None
         return line if self._HEADING.match(line) else None
@@ -228,11 +232,11 @@ class Linker:
         level = (ents[-1].normalized or {}).get("level")
         for e in reversed(ents[:-1]):
             gap = self.text[e.end:chain[0].start]
-            if not regex.fullmatch(r"\s*(?:,|và|,\s*và)\s*", gap) or (e.normalized or {}).get("level") != level:
+            if not _re(r"\s*(?:,|và|,\s*và)\s*").fullmatch(gap) or (e.normalized or {}).get("level") != level:
                 break  # a list is of one level: "xã A, huyện B" is an address
             chain.insert(0, e)
         tail = self.text[chain[-1].end:end]
-        if len(chain) < 2 or not regex.fullmatch(r"\s*(?:đều\s+)?(?:đạt|có|với|là|:)?\s*(?:\p{L}+\s+){0,3}", tail):
+        if len(chain) < 2 or not _re(r"\s*(?:đều\s+)?(?:đạt|có|với|là|:)?\s*(?:\p{L}+\s+){0,3}").fullmatch(tail):
             return []
         refs = [Ref(self.regions.from_entity(e), "own") for e in chain]
         return [r for r in refs if r.region]
@@ -255,7 +259,7 @@ class Linker:
         if self.state.target_section:
             return True
         m = c.target_strong.last(clause_left)
-        if m and not regex.search(r"(?:đã|vừa)\s+(?:hoàn thành|đạt)\s*$", clause_left[:m.start()]):
+        if m and not _re(r"(?:đã|vừa)\s+(?:hoàn thành|đạt)\s*$").search(clause_left[:m.start()]):
             return True
         opening = self.text[sent.start:min(sent.end, sent.start + 40)]
         return bool(c.target_strong.lead(opening[:12]) or c.target_strong._any.match(opening))
@@ -276,17 +280,17 @@ class Linker:
                 return None, 1
             if c.difference_lead.lead(lead) and not c.excess_lead.lead(lead, strict=True):
                 return None, 1
-            if c.excess_lead.lead(lead) and regex.match(r"^\s*(?:so|kế hoạch|chỉ tiêu|mục tiêu)", right):
+            if c.excess_lead.lead(lead) and _re(r"^\s*(?:so|kế hoạch|chỉ tiêu|mục tiêu)").match(right):
                 return None, 1
-            if prev and prev.metric == "participants_change" and regex.fullmatch(r"\s*\(\s*", win):
+            if prev and prev.metric == "participants_change" and _re(r"\s*\(\s*").fullmatch(win):
                 return None, 1  # "tăng 3.860 (7%)": the growth of a change
             if c.plan_after.after(right):
                 return "plan_attainment", 1
-            if regex.search(r"(?<!\p{L})(?:chỉ tiêu|giao|mục tiêu|đề ra|kế hoạch)(?!\p{L})[^\d;]{0,25}\(\s*$", win):
+            if _re(r"(?<!\p{L})(?:chỉ tiêu|giao|mục tiêu|đề ra|kế hoạch)(?!\p{L})[^\d;]{0,25}\(\s*$").search(win):
                 return "target_coverage_rate", 1
             if self._target_context(sent, clause_left):
                 return "target_coverage_rate", 1
-            if c.plan_before.last(clause_left) and regex.search(r"(?:đạt|bằng|được)\s*$", lead):
+            if c.plan_before.last(clause_left) and _re(r"(?:đạt|bằng|được)\s*$").search(lead):
                 return "plan_attainment", 1
             if c.target_before.last(clause_left):
                 return "target_coverage_rate", 1
@@ -318,9 +322,9 @@ class Linker:
         # counts of people or cards
         if num.unit is None and not self._count_context(num, sent, prev, right):
             return None, 1
-        if prev and prev.kind == "count" and prev.metric and regex.fullmatch(r"\s*(?:,|và|,\s*và)\s*", win):
+        if prev and prev.kind == "count" and prev.metric and _re(r"\s*(?:,|và|,\s*và)\s*").fullmatch(win):
             return prev.metric, prev.sign  # "giảm lần lượt 1.206 người và 874 người"
-        phrase = regex.split(r"[,;.()]", right, maxsplit=1)[0]
+        phrase = _re(r"[,;.()]").split(right, maxsplit=1)[0]
         if c.population_lead.lead(lead) or c.count_exclude_after.any(phrase) \
                 or c.count_exclude_before.last(win):
             return None, 1
@@ -332,8 +336,8 @@ class Linker:
                 and c.cards_lead.last(win):
             return "cards_issued", 1
         if c.excess_lead.lead(lead, strict=True) and (
-                regex.match(r"^\s*(?:so|kế hoạch|chỉ tiêu|mục tiêu)", right)
-                or regex.search(r"kế hoạch|chỉ tiêu|mục tiêu", clause_left)):
+                _re(r"^\s*(?:so|kế hoạch|chỉ tiêu|mục tiêu)").match(right)
+                or _re(r"kế hoạch|chỉ tiêu|mục tiêu").search(clause_left)):
             return None, 1  # "vượt 587 người" over the plan
         target = (bool(c.target_count_before.last(clause_left)) or self._target_context(sent, clause_left)) \
             and not c.level_lead.lead(lead)
@@ -358,13 +362,13 @@ class Linker:
             return False
         if prev and prev.kind == "count" and prev.metric:
             return True
-        return bool(regex.search(r"người\s+tham\s+gia|đối tượng", self.text[sent.start:sent.end]))
+        return bool(_re(r"người\s+tham\s+gia|đối tượng").search(self.text[sent.start:sent.end]))
 
     def _anchor(self, sent, clause_start, num) -> bool:
         """Is the figure's clause about insurance at all (a scheme or participation nearby)?"""
         if any(clause_start - 80 <= sm.start < num.end + 40 for sm in sent.schemes):
             return True
-        return bool(regex.search(r"tham gia|có thẻ|bao phủ", self.text[clause_start:num.end + 40]))
+        return bool(_re(r"tham gia|có thẻ|bao phủ").search(self.text[clause_start:num.end + 40]))
 
     # --- scheme -------------------------------------------------------------------------
     def _scheme(self, num, sent, clause_start, clause_end, win_start, prev) -> str | None:
@@ -419,8 +423,10 @@ class Linker:
         """Places and collective phrases ("toàn tỉnh", "cả nước") in [start, end), by end offset."""
         hits: list[tuple[int, Ref]] = []
         prev_place = None
-        for e in self.places:
-            if e.start < start or e.end > end:
+        lo = bisect.bisect_left(self._place_starts, start)
+        hi = bisect.bisect_left(self._place_starts, end)
+        for e in self.places[lo:hi]:
+            if e.end > end:
                 continue
             if prev_place is not None and _contains(prev_place, e) and regex.fullmatch(
                     r"\s*(?:,|\(|-|–)\s*", self.text[prev_place.end:e.start]):
@@ -484,7 +490,7 @@ class Linker:
         # A count in brackets right after a comparison is the compared figure:
         # "so với cùng kỳ năm 2019 (55.317 người)".
         comp_paren = [d for d, r in left if r == COMPARISON and d.start >= win_start
-                      and regex.fullmatch(r"\s*\(\s*", text[d.end:num.start])]
+                      and _re(r"\s*\(\s*").fullmatch(text[d.end:num.start])]
 
         def nearest(lo):
             cands = [d for d, r in left if r in roles and d.start >= lo
@@ -492,7 +498,7 @@ class Linker:
             return _prefer_point(cands)[-1] if cands else None
 
         local = [d for d, r in left if r == LOCAL
-                 and regex.fullmatch(r",?\s*(?:khi|lúc)[^,;]*", text[d.end:num.start])]
+                 and _re(r",?\s*(?:khi|lúc)[^,;]*").fullmatch(text[d.end:num.start])]
         if local:
             return period_of(local[-1]), None, penalty  # "so với năm 2019, khi cả nước có …"
         if metric == "participants_to_target":
@@ -507,9 +513,9 @@ class Linker:
         m = None
         if metric in TARGETS:
             after = [d for d, r in sent.dates if d.start >= num.end and r in roles
-                     and regex.fullmatch(r"\s*(?:vào|trong|đến|tới)?\s*", text[num.end:d.start])
+                     and _re(r"\s*(?:vào|trong|đến|tới)?\s*").fullmatch(text[num.end:d.start])
                      and d.text.lower().startswith(("năm", "cuối năm", "hết năm", "đến năm", "vào năm"))
-                     and not regex.match(r"\s*(?:đạt|:|là)", text[d.end:d.end + 6])]
+                     and not _re(r"\s*(?:đạt|:|là)").match(text[d.end:d.end + 6])]
             m = after[0] if after else nearest(win_start)  # "50% vào năm 2030"
         if m is None:
             m = nearest(clause_start)
@@ -548,7 +554,7 @@ class Linker:
         """Does a bare "hiện"/"hiện nay" mean the as-of date the text gave shortly before?"""
         if getattr(mention, "kind", "") != "relative" or not self.reference or not self.state.asof:
             return False
-        if not regex.match(r"(?:hiện|hiện nay|hiện tại)$", mention.text.strip(), regex.IGNORECASE):
+        if not _re(r"(?i)(?:hiện|hiện nay|hiện tại)$").match(mention.text.strip()):
             return False
         end = self.state.asof.end or ""
         try:
@@ -568,7 +574,7 @@ class Linker:
                     return same_period_in_year(period, int(p.end[:4]))
                 return shift_year(period, -1) if period.end else None
             return period_of(d)
-        if regex.search(r"cùng kỳ", self.text[clause_start:clause_end]) and period.end:
+        if _re(r"cùng kỳ").search(self.text[clause_start:clause_end]) and period.end:
             return shift_year(period, -1)
         return None
 
@@ -624,7 +630,7 @@ def _kind(num, text: str, cues) -> str:
         v = num.value
         # A bare decimal in a rate list: "Hồng Ngự (99,89)", "đạt 98,31 kế hoạch".
         if (not isinstance(v, tuple) and not float(v).is_integer() and 0 < v <= 100
-                and regex.fullmatch(r"\d{1,3}[,.]\d{1,2}", raw)):
+                and _re(r"\d{1,3}[,.]\d{1,2}").fullmatch(raw)):
             return "percent"
         return "count"
     return "other"
@@ -650,7 +656,7 @@ def _strip_dates(text: str, start: int, end: int, dates) -> str:
         out.append(text[pos:max(pos, d.start)])
         pos = max(pos, d.end)
     out.append(text[pos:end])
-    return regex.sub(r"\s+", " ", "".join(out))
+    return _re(r"\s+").sub(" ", "".join(out))
 
 
 _PLURAL_BEFORE = regex.compile(r"(?:các|những|một số|nhiều|mỗi|từng|\d+)\s+$")
@@ -673,7 +679,7 @@ def _in_brackets(text: str, start: int, pos: int) -> bool:
 
 
 def _after_comparison(text: str, pos: int, floor: int) -> bool:
-    return bool(regex.search(r"(?<!\p{L})(?:so với|so)\s+(?:\p{L}+\s+){0,4}$", text[max(floor, pos - 40):pos]))
+    return bool(_re(r"(?<!\p{L})(?:so với|so)\s+(?:\p{L}+\s+){0,4}$").search(text[max(floor, pos - 40):pos]))
 
 
 _SCOPE = regex.compile(r"(?<!\p{L})(?:nhất|dẫn đầu|đứng đầu|thứ \p{L}+)\s+(?:ở|tại|của|trong|toàn)\s+$|"

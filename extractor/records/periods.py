@@ -14,6 +14,10 @@ from dataclasses import dataclass
 
 import regex
 
+from .cues import compiled as _re
+
+
+
 ASOF, COMPARISON, PLAN_YEAR, REFERENCE, OTHER = "asof", "comparison", "plan_year", "reference", "other"
 LOCAL = "asof_local"  # "so với năm 2019, khi …": the as-of of that clause only
 
@@ -51,11 +55,11 @@ def role(text: str, mention, sentence_start: int) -> str:
     after = text[mention.end:mention.end + 12]
     if mention.text.lower().startswith("năm nay") and head.lower().endswith("nhiều "):
         return OTHER  # "từ nhiều năm nay": for many years, not this year
-    if regex.match(r",?\s*(?:khi|lúc)(?!\p{L})", after):
+    if _re(r",?\s*(?:khi|lúc)(?!\p{L})").match(after):
         return LOCAL  # "so với năm 2019, khi cả nước có 84,746 triệu người"
     if getattr(mention, "relation", None) == "since":
         return OTHER  # "từ đầu năm": where a period starts, not an as-of
-    if _DATELINE.match(text[sentence_start:mention.start]) and regex.match(r"\s*[(\-–]", after):
+    if _DATELINE.match(text[sentence_start:mention.start]) and _re(r"\s*[(\-–]").match(after):
         return REFERENCE  # "Nghệ An, 14/10/2023 (TTXVN) - ...": the dateline
     if getattr(mention, "relation", None) == "compare":
         return COMPARISON

@@ -17,6 +17,7 @@ from ..rules import load_yaml
 from .cues import _alternation
 
 _W = r"[\p{L}\p{N}]"
+_LISTED = regex.compile(r"(?i)(?:BHXH|BHYT|BHTN|bảo hiểm [\p{L} ]+),\s*$")
 
 
 @dataclass(frozen=True)
@@ -61,7 +62,7 @@ class SchemeFinder:
 
 def _is_listed(head: str) -> bool:
     """'... của người tham gia BHXH, BHYT': a list after a scheme, not an organization."""
-    return bool(regex.search(r"(?:BHXH|BHYT|BHTN|bảo hiểm [\p{L} ]+),\s*$", head, regex.IGNORECASE))
+    return bool(_LISTED.search(head))
 
 
 def _key(phrase: str) -> str:
