@@ -19,7 +19,8 @@ from collections.abc import Iterable
 
 from ..model import Entity
 
-_SKIP_KINDS = {"ratio", "ordinal", "year", "code", "list_marker", "phone"}
+_SKIP_KINDS = {"ratio", "ordinal", "year", "code", "list_marker", "phone",
+               "times", "age", "duration", "measure", "percent_points"}
 
 
 def number_entity(n) -> Entity | None:

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import bisect
 import datetime as _dt
+import math
 from dataclasses import dataclass, field
 
 import regex
@@ -612,7 +613,20 @@ class Linker:
         ))
 
 
+_MAX_FIGURE = 1e12  # more people or percent than this is not a coverage figure
+
+
+def _plausible(value) -> bool:
+    values = value if isinstance(value, tuple) else (value,)
+    try:
+        return all(math.isfinite(float(v)) and abs(float(v)) < _MAX_FIGURE for v in values)
+    except (OverflowError, TypeError, ValueError):
+        return False
+
+
 def _kind(num, text: str, cues) -> str:
+    if not _plausible(num.value):
+        return "other"
     k = getattr(num, "kind", "number")
     if k == "percent" or num.unit == "percent":
         return "percent"
