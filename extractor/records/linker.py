@@ -625,13 +625,13 @@ def _plausible(value) -> bool:
 
 
 def _kind(num, text: str, cues) -> str:
-    if not _plausible(num.value):
-        return "other"
     k = getattr(num, "kind", "number")
-    if k == "percent" or num.unit == "percent":
-        return "percent"
     if k == "money" or num.unit == "vnd":
         return "money"
+    if not _plausible(num.value):
+        return "other"
+    if k == "percent" or num.unit == "percent":
+        return "percent"
     if k not in ("number",):
         return "other"
     unit_text = (num.unit_text or "").lower()
