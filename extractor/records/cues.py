@@ -49,17 +49,15 @@ class CueSet:
         fill_part = rf"(?:\s*(?:{fill})(?!{_W}))*" if fill else ""
         punct = r"[\s(:,\-–]*"
         self._any = regex.compile(rf"(?<!{_W})(?:{alt})(?!{_W})")
+        self._last = regex.compile(rf"(?r)(?<!{_W})(?:{alt})(?!{_W})")
         self._lead = regex.compile(rf"(?<!{_W})(?:{alt})(?!{_W}){fill_part}{punct}$")
         self._strict_lead = regex.compile(rf"(?<!{_W})(?:{alt})(?!{_W})[\s(:]*$")
         self._after = regex.compile(rf"^[\s):,]*(?:{alt})(?!{_W})")
         self._next_word = regex.compile(rf"^\s*(?:{alt})(?!{_W})")
 
     def last(self, text: str):
-        """The last match in `text` (a regex match) or None."""
-        m = None
-        for m in self._any.finditer(text):
-            pass
-        return m
+        """The last match in `text` (a regex match) or None (searched from the end)."""
+        return self._last.search(text)
 
     def any(self, text: str) -> bool:
         return self._any.search(text) is not None

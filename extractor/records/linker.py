@@ -92,6 +92,11 @@ class Linker:
         self.sentences = sentences
         self.places = sorted(places, key=lambda e: e.start)  # entities with place dicts
         self._place_starts = [e.start for e in self.places]
+        # "toàn tỉnh", "cả nước"... found once per document: (start, end, level)
+        self._collectives = sorted((m.start(), m.end(), level)
+                                   for level, cues in metric_cues().collective.items()
+                                   for m in cues._any.finditer(text))
+        self._collective_starts = [c[0] for c in self._collectives]
         self.orgs = orgs
         self.regions = regions        # RegionResolver
         self.reference = reference
@@ -429,8 +434,8 @@ class Linker:
         for e in self.places[lo:hi]:
             if e.end > end:
                 continue
-            if prev_place is not None and _contains(prev_place, e) and regex.fullmatch(
-                    r"\s*(?:,|\(|-|–)\s*", self.text[prev_place.end:e.start]):
+            if prev_place is not None and _contains(prev_place, e) and _re(
+                    r"\s*(?:,|\(|-|–)\s*").fullmatch(self.text[prev_place.end:e.start]):
                 prev_place = e
                 continue  # "xã Võ Miếu, huyện Thanh Sơn", "huyện Giao Thủy (Nam Định)": the container
             prev_place = e
@@ -440,20 +445,21 @@ class Linker:
             source = "comparison" if _after_comparison(self.text, e.start, sent_start) else "own"
             if region:
                 hits.append((e.end, Ref(region, source)))
-        window = self.text[start:end]
-        for level, cues in self.cues.collective.items():
-            for m in cues._any.finditer(window):
-                a, pos = start + m.start(), start + m.end()
-                if level == "national" and _ORG_BEFORE_NATION.search(self.text[max(0, a - 25):a]):
-                    continue
-                if _PLURAL_BEFORE.search(self.text[max(0, a - 12):a]):
-                    continue  # "các xã có", "5 huyện đạt": several places, not the document's own
-                if self._in_org(a, pos):
-                    continue
-                region = self._recent_place(level, a) or self.regions.collective(level)
-                source = "comparison" if _after_comparison(self.text, a, sent_start) else "collective"
-                if region:
-                    hits.append((pos, Ref(region, source)))
+        lo = bisect.bisect_left(self._collective_starts, start)
+        hi = bisect.bisect_left(self._collective_starts, end)
+        for a, pos, level in self._collectives[lo:hi]:
+            if pos > end:
+                continue
+            if level == "national" and _ORG_BEFORE_NATION.search(self.text[max(0, a - 25):a]):
+                continue
+            if _PLURAL_BEFORE.search(self.text[max(0, a - 12):a]):
+                continue  # "các xã có", "5 huyện đạt": several places, not the document's own
+            if self._in_org(a, pos):
+                continue
+            region = self._recent_place(level, a) or self.regions.collective(level)
+            source = "comparison" if _after_comparison(self.text, a, sent_start) else "collective"
+            if region:
+                hits.append((pos, Ref(region, source)))
         hits.sort(key=lambda h: h[0])
         return hits
 
