@@ -159,6 +159,7 @@ def iter_extract(paths: Iterable[str], *, jobs: int | None = None, options: Opti
     if engine == "dask":
         yield from _iter_dask(tasks(), jobs, options, scheduler)
     elif jobs == 1:
+        _warm(options)  # load rules and models before any file's time limit starts
         for path, err in tasks():
             yield (path, err) if err is not None else _work((path, options))
     else:

@@ -17,6 +17,12 @@ from __future__ import annotations
 import datetime as _dt
 import json
 
+import logging
+
+# trafilatura logs "discarding data" lines on stderr for pages it finds empty; the
+# reader reports such pages itself.
+logging.getLogger("trafilatura").setLevel(logging.ERROR)
+
 import lxml.etree
 import lxml.html
 import regex

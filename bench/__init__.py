@@ -1,0 +1,1 @@
+"""The benchmark of batch extraction: corpus generator, runner, profiler (see README.md)."""
