@@ -230,8 +230,6 @@ def test_every_bad_file_is_reported_once_with_its_reason(mixed, runs, which):
     assert not problems, "\n".join(problems)
 
 
-@pytest.mark.xfail(strict=True, reason="bug reported: ingest counts the 2nd and later empty "
-                   "files as 'duplicate' content of the first and never reports them")
 def test_ingest_reports_every_empty_file(mixed, runs):
     for bad in (b for b in mixed.bad if b.kind == "empty file"):
         lines = lines_naming(runs["ingest1"].stderr, mixed.path(bad.rel))

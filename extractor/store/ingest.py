@@ -131,7 +131,8 @@ def ingest(paths: Iterable[str], db_path: str | os.PathLike = "indicators.db", *
                 if progress:
                     progress(path, status)
                 continue
-            shas_this_run.add(sha)
+            if sha != _EMPTY_SHA:  # empty files are each reported, not taken for copies
+                shas_this_run.add(sha)
             todo.append((path, key, sha))
 
         by_path = {p: (k, s) for p, k, s in todo}
@@ -169,6 +170,9 @@ def _reason(err: BaseException | str) -> str:
     if isinstance(err, str):
         return err
     return str(getattr(err, "reason", "") or err) or type(err).__name__
+
+
+_EMPTY_SHA = "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"
 
 
 def _classify(conn, path: str, key: str, sha: str, shas_this_run: set[str]) -> str:
