@@ -457,9 +457,6 @@ def test_max_size_and_timeout_flags_bound_each_file(tmp_path, command, jobs):
     assert len(slow) == 1 and re.search(r"took longer than 5 s \(time limit\)$", slow[0]), slow
 
 
-@pytest.mark.xfail(strict=True, reason="bug reported: with -j 1 the per-file clock also runs "
-                   "while rules and models load, so a short --timeout fails every file (the "
-                   "interrupted loading starts over for the next one)")
 def test_a_short_timeout_does_not_count_loading_the_rules(tmp_path):
     need_flag("extract", "--timeout")
     root = small_folder(tmp_path / "dữ liệu")
