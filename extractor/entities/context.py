@@ -38,8 +38,17 @@ def _province_by_joined_key() -> dict[str, str]:
     return {fold_key(u.name): u.code for u in g.provinces_old.values()}
 
 
+_last_sources: list = [None, {}]       # the last text asked about and its answer
+
+
 def source_provinces(text: str) -> dict[str, float]:
     """Old province codes named by source tags and provincial papers' web domains."""
+    if _last_sources[0] is not text:       # asked twice per document (place_context, document_places)
+        _last_sources[:] = [text, _source_provinces(text)]
+    return dict(_last_sources[1])
+
+
+def _source_provinces(text: str) -> dict[str, float]:
     out: dict[str, float] = {}
     g = gazetteer()
     tags = _source_tags()
@@ -48,7 +57,9 @@ def source_provinces(text: str) -> dict[str, float]:
         p = g.province(name) if name else None
         if p is not None:
             out[p.code] = out.get(p.code, 0) + TAG_WEIGHT
-    for m in _DOMAIN.finditer(text):
+    # a domain holds ".vn" in some case: most texts have none, and the search is slow
+    has_vn = any(v in text for v in (".vn", ".vN", ".Vn", ".VN"))
+    for m in (_DOMAIN.finditer(text) if has_vn else ()):
         code = _province_by_joined_key().get(m.group(1).lower())
         if code:
             out[code] = out.get(code, 0) + TAG_WEIGHT

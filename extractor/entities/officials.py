@@ -26,7 +26,9 @@ document agree (title, organization, name of an unnamed repeat), and
 """
 from __future__ import annotations
 
+import bisect
 import functools
+import re
 from dataclasses import replace
 
 import regex
@@ -37,6 +39,7 @@ from ..normalize.text import fold
 from ..rules import load_yaml
 from . import ner
 from .gazetteer import gazetteer, name_key
+from .literal_search import LiteralSearch
 from .organizations import org_key
 from .places import line_spans
 
@@ -44,6 +47,12 @@ _WORD = r"[\p{Lu}][\p{L}]*(?:['’][\p{L}]+)?"
 _NAME_RUN = regex.compile(_WORD + r"(?:[ ]" + _WORD + r"){0,5}")
 _SEP_BEFORE_TITLE = regex.compile(r"[ ]*(?:,|-|–|—|\(|:)[ ]*$|[ ]+là[ ]+$")
 _LINE_NAME = regex.compile(r"^(?P<name>" + _WORD + r"(?:[ ]" + _WORD + r"){1,3})(?:[ ]*,[ ]*(?P<rest>.{0,60}))?$")
+_SPACES = regex.compile(r"[ ]+")
+_COMMA_AFTER = regex.compile(r"[ ]*(?P<comma>,[ ]*)?")
+_BAN_PHONG = regex.compile(r"(?i)(?:ban|phòng|văn phòng)\b")
+_LETTER_NUMBER = regex.compile(r"(?m)^\s*Số[ ]*[:.]?[ ]*\d")
+# an honorific before a capitalised word the rules did not read as a name (see _ner_persons)
+_NER_CUE = regex.compile(r"(?<![\p{L}])(?:[ôÔ]ng|[bB]à|[aA]nh|[cC]hị|[đĐ]ồng chí)\s+(?=\p{Lu})")
 
 
 @functools.lru_cache(maxsize=1)
@@ -54,9 +63,14 @@ def _rules() -> dict:
     heads = sorted(t["title_heads"], key=len, reverse=True)
     hons = sorted(t["honorifics"], key=len, reverse=True)
     canon_title = {fold(x): x for x in titles + heads}
+    title_search = LiteralSearch(titles + heads, not_after=r"[\p{L}]", after=r"(?![\p{L}])", flags=regex.I)
+    hon_forms = sorted({fold(h): h for h in hons}.values(), key=len, reverse=True)
     return {
-        "title_re": regex.compile(r"(?<![\p{L}])(?:" + "|".join(regex.escape(x) for x in titles + heads)
-                                  + r")(?![\p{L}])", regex.I),
+        "title_re": title_search.matcher,
+        "title_search": title_search,
+        # honorific + name: "Ông Kiên cho biết", "anh Lý A Dá" (see _other_persons)
+        "hon_any_search": LiteralSearch(hon_forms, not_after=r"[\p{L}]", after=r"[ ]+(?=\p{Lu})",
+                                        flags=regex.I),
         "canon_title": canon_title,
         "heads": {fold(h) for h in heads},
         "hon_re": regex.compile(r"(?<![\p{L}/])(?:" + "|".join(regex.escape(h) for h in hons)
@@ -69,6 +83,8 @@ def _rules() -> dict:
         "generic_after": {fold(w) for w in t["generic_after"]},
         "byline_re": regex.compile(r"(?:^|\n|\()[ ]*(?:" + "|".join(regex.escape(b) for b in t["byline_cues"])
                                    + r")[ ]*:[ ]*(?P<name>" + _WORD + r"(?:[ ]" + _WORD + r"){0,4})"),
+        # what every byline holds, found fast ("Ảnh:"): see _bylines
+        "byline_cue_re": re.compile("(?:" + "|".join(re.escape(b) for b in t["byline_cues"]) + ")[ ]*:"),
         # exact words, lower-cased: folding would confuse "Ánh" (a name) with "Ảnh" (photo)
         "surnames": frozenset(s.lower() for s in p["surnames"]),
         "not_name": frozenset(w.lower() for w in p["not_name_words"]),
@@ -151,7 +167,7 @@ def _name_before(text: str, end: int, use_ner: bool, sent: tuple[int, int]) -> t
 
 def _name_after(text: str, start: int, use_ner: bool, sent: tuple[int, int]) -> tuple[str, int, int, str | None] | None:
     """A name right after offset `start` ("... Chính phủ Vương Đình Huệ", "..., ông Nguyễn Văn A")."""
-    m = regex.compile(r"[ ]*(?P<comma>,[ ]*)?").match(text, start)
+    m = _COMMA_AFTER.match(text, start)
     pos = m.end()
     hon = None
     lead = _rules()["hon_lead"].match(text[pos:pos + 20])
@@ -201,18 +217,45 @@ def _sentence_of(spans: list[tuple[int, int]], i: int) -> tuple[int, int]:
     return 0, 0
 
 
+class _Sentences:
+    """The sentences of `text` (ingest.sentences), split only where asked: a paragraph
+    is one line and is split on its own, so only the lines with a title are split."""
+
+    def __init__(self, text: str):
+        self.text = text
+        self.lines = line_spans(text)
+        self.starts = [s for s, _ in self.lines]
+        self.by_line: dict[int, list[tuple[int, int]]] = {}
+        self._all: list[tuple[int, int]] | None = None
+
+    def of(self, i: int) -> tuple[int, int]:
+        """The (start, end) of the sentence holding offset i, (0, 0) if none (`_sentence_of`)."""
+        k = bisect.bisect_right(self.starts, i) - 1
+        if k < 0:
+            return 0, 0
+        if k not in self.by_line:
+            s, e = self.lines[k]
+            self.by_line[k] = [(s + x.start, s + x.end) for x in sentences(self.text[s:e])]
+        return _sentence_of(self.by_line[k], i)
+
+    def all(self) -> list[tuple[int, int]]:
+        if self._all is None:
+            self._all = [(s.start, s.end) for s in sentences(self.text)]
+        return self._all
+
+
 def find_officials(text: str, orgs: list[Entity], *, use_ner: bool = True) -> list[Entity]:
     """OFFICIAL and PERSON entities of `text`, given its ORG entities."""
     r = _rules()
-    sent_spans = [(s.start, s.end) for s in sentences(text)]
+    sents = _Sentences(text)
     org_at = {}
     for o in orgs:
         org_at.setdefault(o.start, o)
     out: list[Entity] = []
     persons: list[Entity] = []
     taken: list[tuple[int, int]] = []
-    for m in r["title_re"].finditer(text):
-        sent = _sentence_of(sent_spans, m.start())
+    for m in r["title_search"].finditer(text):
+        sent = sents.of(m.start())
         raw_title = m.group()
         key = fold(raw_title)
         title = r["canon_title"].get(key, raw_title)
@@ -220,7 +263,7 @@ def find_officials(text: str, orgs: list[Entity], *, use_ner: bool = True) -> li
         if prev and fold(prev[-1]) in r["generic_before"]:
             continue
         after = m.end()
-        gap = regex.match(r"[ ]+", text[after:after + 3])
+        gap = _SPACES.match(text[after:after + 3])
         org = org_at.get(after + (gap.end() if gap else 0)) if gap else None
         organization = None
         end = after
@@ -228,7 +271,7 @@ def find_officials(text: str, orgs: list[Entity], *, use_ner: bool = True) -> li
         if org is None and fold(last) in ("ban", "phong"):   # "Trưởng Ban Tuyên giáo Tỉnh ủy"
             org = org_at.get(m.end() - len(last))
         if key in r["heads"]:                               # "Trưởng Ban Tuyên giáo Tỉnh ủy"
-            if org is None or not regex.match(r"(?i)(?:ban|phòng|văn phòng)\b", org.text):
+            if org is None or not _BAN_PHONG.match(org.text):
                 continue
             title = f"{title} {org.text.split()[0].lower()}"
         if org is not None:
@@ -278,7 +321,7 @@ def find_officials(text: str, orgs: list[Entity], *, use_ner: bool = True) -> li
             persons.append(Entity("PERSON", n["name"], a, off.end,
                                   {"name": n["name"], "honorific": None, "role": "official"}))
             taken.append((off.start, off.end))
-    persons += _other_persons(text, taken + [(p.start, p.end) for p in persons], use_ner, sent_spans)
+    persons += _other_persons(text, taken + [(p.start, p.end) for p in persons], use_ner, sents)
     return out + persons
 
 
@@ -334,7 +377,7 @@ def _org_in(orgs: list[Entity], start: int, end: int) -> Entity | None:
 
 def _letter_issuer(text: str, orgs: list[Entity]) -> str | None:
     """The issuing organization of a letter: the last local one of its letterhead."""
-    m = regex.search(r"(?m)^\s*Số[ ]*[:.]?[ ]*\d", text[:1500])
+    m = _LETTER_NUMBER.search(text[:1500])
     head_end = m.start() if m else HEAD_CHARS
     head = [o for o in orgs if o.start < head_end and not o.normalized.get("plural")]
     local = [o for o in head if o.normalized.get("level") not in (None, "national")]
@@ -343,7 +386,7 @@ def _letter_issuer(text: str, orgs: list[Entity]) -> str | None:
 
 
 def _other_persons(text: str, taken: list[tuple[int, int]], use_ner: bool,
-                   sent_spans: list[tuple[int, int]]) -> list[Entity]:
+                   sents: _Sentences) -> list[Entity]:
     """People who hold no office here: named after an honorific, or authors in bylines."""
     r = _rules()
     out: list[Entity] = []
@@ -351,7 +394,7 @@ def _other_persons(text: str, taken: list[tuple[int, int]], use_ner: bool,
     def free(a: int, b: int) -> bool:
         return all(b <= s or a >= e for s, e in taken)
 
-    for m in r["byline_re"].finditer(text):
+    for m in _bylines(text):
         a, b = m.start("name"), m.end("name")
         words = m.group("name").split()
         if free(a, b) and not any(w.lower() in r["not_name"] for w in words):
@@ -375,10 +418,7 @@ def _other_persons(text: str, taken: list[tuple[int, int]], use_ner: bool,
                               confidence=0.6))
             taken.append((a, a + len(lm.group("name"))))
     # honorific + name: "Ông Kiên cho biết", "anh Lý A Dá"
-    hon_any = regex.compile(r"(?<![\p{L}])(?:" + "|".join(
-        regex.escape(h) for h in sorted(r["hon_canon"].values(), key=len, reverse=True)) + r")[ ]+(?=\p{Lu})",
-        regex.I)
-    for m in hon_any.finditer(text):
+    for m in r["hon_any_search"].finditer(text):
         run = _NAME_RUN.match(text, m.end())
         if not run:
             continue
@@ -395,7 +435,26 @@ def _other_persons(text: str, taken: list[tuple[int, int]], use_ner: bool,
                           confidence=0.8))
         taken.append((a, b))
     if use_ner and ner.available():
-        out += _ner_persons(text, taken, sent_spans)
+        out += _ner_persons(text, taken, sents.all())
+    return out
+
+
+def _bylines(text: str) -> list:
+    """`byline_re.finditer(text)`, searched only in the lines with a cue and a colon.
+
+    A byline lies in one line, with the newline before it, and holds its cue and colon.
+    """
+    r = _rules()
+    out = []
+    done = -1
+    for c in r["byline_cue_re"].finditer(text):
+        start = text.rfind("\n", 0, c.start())       # the line's newline before, or -1
+        if start < done:
+            continue                                   # this line is searched already
+        end = text.find("\n", c.end())
+        end = len(text) if end < 0 else end
+        out.extend(r["byline_re"].finditer(text, max(start, 0), end))
+        done = end
     return out
 
 
@@ -408,7 +467,7 @@ def _ner_persons(text: str, taken: list[tuple[int, int]], sent_spans: list[tuple
     r = _rules()
     # Only where an honorific stands before a capitalised word the rules did not already
     # read as a name: the model is slow (about 10 ms a sentence) and adds little elsewhere.
-    cue = regex.compile(r"(?<![\p{L}])(?:[ôÔ]ng|[bB]à|[aA]nh|[cC]hị|[đĐ]ồng chí)\s+(?=\p{Lu})")
+    cue = _NER_CUE
     out = []
     for s, e in sent_spans:
         if not any(all(m.end() < x or m.end() >= y for x, y in taken) for m in cue.finditer(text, s, e)):

@@ -20,6 +20,7 @@ import regex
 from ..model import Entity
 from ..normalize.text import fold_key
 from ..rules import load_yaml
+from .literal_search import LiteralSearch
 
 _LEVEL_WORD = regex.compile(
     r"[ ]+(?P<plural>(?:các|những)[ ]+)?(?P<lw>thành phố|thị xã|thị trấn|tỉnh|huyện|quận|xã|phường|TP\.?|Tp\.?|TX\.?)"
@@ -45,7 +46,7 @@ class OrgSpec:
 
 
 @functools.lru_cache(maxsize=1)
-def _specs() -> tuple[dict[str, OrgSpec], regex.Pattern, regex.Pattern]:
+def _specs() -> tuple[dict[str, OrgSpec], LiteralSearch, regex.Pattern]:
     by_form: dict[str, OrgSpec] = {}
     for entry in load_yaml("organizations.yaml")["organizations"]:
         for form in entry["forms"]:
@@ -55,12 +56,11 @@ def _specs() -> tuple[dict[str, OrgSpec], regex.Pattern, regex.Pattern]:
             by_form.setdefault(form.upper(), spec)
     forms = sorted(by_form, key=len, reverse=True)
     # not inside document numbers ("122/KH-UBND", "4111/UBND-YT")
-    pattern = regex.compile(r"(?<![\p{L}\d/\-])(?:" + "|".join(regex.escape(f) for f in forms)
-                            + r")(?![\p{L}\d]|[/\-]\p{Lu})")
+    search = LiteralSearch(forms, not_after=r"[\p{L}\d/\-]", after=r"(?![\p{L}\d]|[/\-]\p{Lu})")
     stops = load_yaml("organizations.yaml").get("tail_stop_words", [])
     tail_stop = regex.compile(r"[,.;:()\n\"“”]|\s[-–]\s|(?<=\s)(?:" + "|".join(
         regex.escape(w) for w in sorted(stops, key=len, reverse=True)) + r")(?=\s)")
-    return by_form, pattern, tail_stop
+    return by_form, search, tail_stop
 
 
 @functools.lru_cache(maxsize=1)
@@ -103,13 +103,13 @@ def _level_key(word: str) -> str:
 
 def find_organizations(text: str, places: list[Entity], doc: dict | None = None) -> list[Entity]:
     """ORG entities; `places` are the place entities of `text`, `doc` its document_places()."""
-    by_form, pattern, tail_stop = _specs()
+    by_form, search, tail_stop = _specs()
     doc = doc or {}
     place_at: dict[int, Entity] = {}
     for p in places:
         place_at.setdefault(p.start, p)
     out: list[Entity] = []
-    for m in pattern.finditer(text):
+    for m in search.finditer(text):
         form = m.group()
         spec = by_form[form]
         head = spec.canonical if (form.isupper() and len(form) > 5 and spec.canonical) else \
@@ -121,7 +121,11 @@ def find_organizations(text: str, places: list[Entity], doc: dict | None = None)
         level_word = None
         national = False
         if spec.place in ("local", "required", "province", "district"):
-            lw = (_LEVEL_WORD_CAPS if form.isupper() else _LEVEL_WORD).match(text, end)
+            # both need a space first (a white space in capitals): skip the match without one
+            after = text[end:end + 1]
+            upper = form.isupper()
+            lw = (_LEVEL_WORD_CAPS if upper else _LEVEL_WORD).match(text, end) \
+                if after == " " or (upper and after.isspace()) else None
             if lw:
                 plural = written_plural = bool(lw.group("plural"))
                 level_word = _level_key(lw.group("lw"))
@@ -143,7 +147,7 @@ def find_organizations(text: str, places: list[Entity], doc: dict | None = None)
                 place_ent = _next_line_place(text, end, place_at)
                 level = place_ent.normalized.get("level")
                 level_word = written_lw = _level_key(place_ent.text.split()[0])
-            elif _NATIONAL.match(text, end):
+            elif after == " " and _NATIONAL.match(text, end):
                 national = True
                 end += len(_NATIONAL.match(text, end).group())
             else:

@@ -4,8 +4,10 @@ resolve each to a unit of the gazetteer, using the document's own context.
 Two steps:
 1. `scan(text)` finds every capitalised word sequence that is the name (or alias) of
    some unit, with the level word written before it ("huyện", "TP.", "các xã") and
-   the cues around it (an honorific before it: a person, not a place). It works on
-   folded word tokens and one dict look-up per candidate length, built once.
+   the cues around it (an honorific before it: a person, not a place). One compiled
+   regex finds the runs of capitalised words; only those are folded and looked up
+   (one dict look-up per candidate length), and the few words before a name are read
+   backwards from it when needed. Lower-case words cost nothing.
 2. `resolve(mentions, text, context)` keeps the mentions that are places and picks
    the unit: the level word restricts the level; a parent written next to it
    ("Giao Tân (huyện Giao Thủy, Nam Định)", "xã Huổi Luông, huyện Phong Thổ")
@@ -20,15 +22,19 @@ This module does not find organizations or people.
 from __future__ import annotations
 
 import functools
+import itertools
+import re
+import unicodedata
 from dataclasses import dataclass, field
 
 import regex
 
 from ..ingest.cleanup import canonical_tones
 from ..model import Entity
-from ..normalize.text import fold
+from ..normalize.text import fold, fold_chars
 from ..rules import load_yaml
 from .gazetteer import Unit, gazetteer, name_key
+from .literal_search import is_usual, usual_class
 
 LEVEL_RANK = {"commune": 0, "district": 1, "province": 2}
 ENTITY_TYPE = {"province": "PROVINCE", "district": "DISTRICT", "commune": "COMMUNE"}
@@ -36,6 +42,14 @@ ENTITY_TYPE = {"province": "PROVINCE", "district": "DISTRICT", "commune": "COMMU
 _TOKEN = regex.compile(r"\w+(?:['’]\w+)*")
 _NAME_GAP = regex.compile(r"(?: | ?[-–] ?)")
 _CHAIN_GAP = regex.compile(r"\s*(?:,|\(|-|–|\bthuộc\b|\btại\b)\s*")
+# A run of capitalised words joined by a space or a hyphen ("Hải Dương", "Bà Rịa - Vũng
+# Tàu"). The class is a superset of "upper case or digit" (every \w but lower case);
+# each word is checked again with str.isupper/isdigit, as `tokenize` does.
+_CAP_WORD = r"[^\W\p{Ll}]\w*(?:['’]\w+)*"
+_JOIN = r"(?: | ?[-–] ?)"
+# group 1 is the first word, every word is a capture of group "w"
+_TOKEN_BEFORE = regex.compile(r"(?r)\w+(?:['’]\w+)*")     # the word ending nearest before a position
+_CAP_RUN = regex.compile(r"(?<!\w)(?<!\w['’])((?P<w>" + _CAP_WORD + r"))(?:" + _JOIN + r"(?P<w>" + _CAP_WORD + r"))*")
 _LIST_GAP = regex.compile(
     r"(?:\s*\([^()\n]{0,30}\))?(?:\s*[\d.,]+\s*%?)?\s*(?:[,;/]|\bvà\b|\bhoặc\b|[,;]\s*và)\s*$"
     r"|^\s*(?:[,;/]|\bvà\b|\bhoặc\b)\s*$")
@@ -65,8 +79,8 @@ class PlaceMention:
     plural: bool = False                   # "các xã Giao Yên": the level word heads a list
     person_cue: bool = False
     byline: bool = False
-    first_token: int = 0
-    last_token: int = 0
+    first_token: int = 0                   # start offsets of the name's first and last words
+    last_token: int = 0                    # (equal for a one-word name)
     unit: Unit | None = None               # the resolved unit
     group: list[Unit] = field(default_factory=list)   # units equally good after resolution
 
@@ -98,14 +112,21 @@ def _rules() -> dict:
             key = _words(w)
             level_words.setdefault(key, set()).add(level)
     types = {_words(k): set(v) for k, v in r["types"].items()}
+    by_last: dict[str, list[int]] = {}
+    for key in level_words:
+        by_last.setdefault(key[-1], []).append(len(key))
     return {
         "level_words": level_words,
         "level_max": max(len(k) for k in level_words),
+        # last word of a level word -> the lengths of the level words ending with it, longest first
+        "level_by_last": {w: sorted(set(ls), reverse=True) for w, ls in by_last.items()},
+        "level_prefixes": {k[:n] for k in level_words for n in range(1, len(k) + 1)},
         "level_first": {k[0] for k in level_words},
         "types": types,
         "plural": {w.lower() for w in r["plural_words"]},
         "needs_level": {tuple(_TOKEN.findall(fold(w))) for w in r["needs_level_word"]},
         "person_cues": {_words(w) for w in r["person_cues"]},
+        "person_cue_last": {_words(w)[-1] for w in r["person_cues"] if _words(w)},
         "not_places": {_words(w) for w in r["not_places"]},
         "abbrev": {_words(w) for ws in r["level_words"].values() for w in ws
                    if w.endswith(".") or w[:2].isupper() or (len(w) <= 2 and w[0].isupper())},
@@ -121,6 +142,12 @@ def _surnames() -> frozenset[str]:
 def _index() -> tuple[dict, int]:
     g = gazetteer()
     return g.by_key, max(len(k) for k in g.by_key)
+
+
+@functools.lru_cache(maxsize=1)
+def _first_words() -> frozenset[str]:
+    """The folded first words of all names: no other word can start one."""
+    return frozenset(k[0] for k in _index()[0])
 
 
 def tokenize(text: str) -> list[Token]:
@@ -149,10 +176,393 @@ def _run_length(toks: list[Token], i: int, limit: int) -> int:
 
 # --------------------------------------------------------------------------- scan
 def scan(text: str, tokens: list[Token] | None = None) -> list[PlaceMention]:
-    """Every capitalised name of a unit in `text`, longest first, without overlaps."""
+    """Every capitalised name of a unit in `text`, longest first, without overlaps.
+
+    Without `tokens` only the capitalised words are visited (`_scan_runs`); with
+    them (`tokenize(text)`), every word is (`_scan_tokens`). Both give the same
+    mentions.
+    """
+    out = _scan_runs(text) if tokens is None else _scan_tokens(text, tokens)
+    _mark_bylines(text, out)
+    return out
+
+
+def _scan_runs(text: str) -> list[PlaceMention]:
+    if not unicodedata.is_normalized("NFC", text):
+        return _scan_tokens(text, tokenize(text))     # fold(text) shifts offsets: keep them as they were
     rules = _rules()
     by_key, max_len = _index()
-    toks = tokens if tokens is not None else tokenize(text)
+    first = _first_words()
+    level_first, level_max = rules["level_first"], rules["level_max"]
+    lwmap, prefixes = rules["level_words"], rules["level_prefixes"]
+    out: list[PlaceMention] = []
+    resume = 0                      # words starting before this offset are taken or skipped
+
+    def scan_part(run: list[tuple[int, int]], lows: list[str]) -> None:
+        """Names and level words in one part of a run, from the first word not taken."""
+        nonlocal resume
+        n = len(run)
+        keys = None
+        for k in range(n):
+            a = run[k][0]
+            if a < resume:
+                continue
+            # "TỈNH HẢI DƯƠNG": a level word starts no name when a name follows it
+            if lows[k] in level_first:
+                nxt = _after_level_word(text, a, lwmap, prefixes, level_max)
+                if nxt is not None and _name_at(text, nxt):
+                    resume = nxt
+                    continue
+            if keys is None:
+                keys = [_fold_word(text[x:y]) for x, y in run]
+            if keys[k] not in first:
+                continue
+            for length in range(min(max_len, n - k), 0, -1):
+                key = tuple(keys[k:k + length])
+                units = by_key.get(key)
+                if units:
+                    j = k + length - 1
+                    pm = _found(text, run, lows, k, j, units, key, rules)
+                    if pm is not None:
+                        out.append(pm)
+                    resume = run[j][1]
+                    break
+
+    usual = is_usual(text)
+    for m in (_cap_run_re_usual()[0] if usual else _cap_run_re()).finditer(text):
+        a, b = m.span()
+        if b <= resume:
+            continue
+        if m.end(1) == b:
+            # one word (most runs): a place only as a one-word name, or a level word
+            kind, low, key, units = _one_word(text[a:b])
+            if kind == 1:
+                continue
+            if kind == 2:
+                pm = _found(text, [(a, b)], [low], 0, 0, units, key, rules)
+                if pm is not None:
+                    out.append(pm)
+                resume = b
+            else:
+                scan_part([(a, b)], [low])
+        elif usual:
+            # the same words recur ("Bảo hiểm Xã hội", "Hải Dương"): their names are known
+            for spans, lows, hits in _run_plan(text[a:b]):
+                run = [(a + x, a + y) for x, y in spans]
+                if hits is None or run[0][0] < resume:
+                    scan_part(run, list(lows))
+                    continue
+                for k, j, key, units in hits:
+                    pm = _found(text, run, lows, k, j, units, key, rules)
+                    if pm is not None:
+                        out.append(pm)
+                    resume = run[j][1]
+        else:
+            for run in _cap_words(text, m):
+                scan_part(run, [text[x:y].lower() for x, y in run])
+    return out
+
+
+@functools.lru_cache(maxsize=1 << 15)
+def _run_plan(run: str) -> tuple:
+    """The parts of a run of capitalised words (the text of a `_cap_run_re_usual`
+    match), split where a word is not capitalised after all, each as (word spans in
+    `run`, lower-case words, names): names as `_scan_runs` finds them, (k, j, key,
+    units) for words k..j, when no earlier name reaches into the part; None when the
+    part holds a level word (what follows it in the text counts)."""
+    rules = _rules()
+    by_key, max_len = _index()
+    first, level_first = _first_words(), rules["level_first"]
+    if "-" in run or "–" in run:
+        spans = [t.span() for t in _cap_run_re_usual()[1].finditer(run)]
+    else:                                   # words joined by single spaces
+        spans = []
+        a = 0
+        for w in run.split(" "):
+            spans.append((a, a + len(w)))
+            a += len(w) + 1
+    parts: list[list[tuple[int, int]]] = []
+    cur: list[tuple[int, int]] = []
+    for sp in spans:
+        c = run[sp[0]]
+        if c.isupper() or c.isdigit():
+            cur.append(sp)
+        elif cur:
+            parts.append(cur)
+            cur = []
+    if cur:
+        parts.append(cur)
+    out = []
+    for part in parts:
+        lows = tuple(run[x:y].lower() for x, y in part)
+        if any(w in level_first for w in lows):
+            out.append((tuple(part), lows, None))
+            continue
+        keys = [_fold_word(run[x:y]) for x, y in part]
+        hits = []
+        n = len(part)
+        k = 0
+        while k < n:
+            nxt = k + 1
+            if keys[k] in first:
+                for length in range(min(max_len, n - k), 0, -1):
+                    key = tuple(keys[k:k + length])
+                    units = by_key.get(key)
+                    if units:
+                        hits.append((k, k + length - 1, key, units))
+                        nxt = k + length
+                        break
+            k = nxt
+        out.append((tuple(part), lows, tuple(hits)))
+    return tuple(out)
+
+
+def _found(text: str, run: list[tuple[int, int]], lows: list[str], k: int, j: int, units: list[Unit],
+           key: tuple[str, ...], rules: dict) -> PlaceMention | None:
+    """The mention of the name run[k..j], whose folded words `key` name `units`."""
+    exact_units = _exact_units(" ".join(lows[k:j + 1]), key)
+    pm = _mention_in_run(text, run, lows, k, j, exact_units or units, key, rules)
+    if pm is not None:
+        pm.inexact = not exact_units
+    return pm
+
+
+_fold_word = functools.lru_cache(maxsize=1 << 16)(fold_chars)
+
+
+@functools.lru_cache(maxsize=1 << 16)
+def _one_word(word: str) -> tuple[int, str, tuple[str, ...], list[Unit] | None]:
+    """What a capitalised word alone may be: (kind, lower case, key, units), kind 1 for
+    nothing (not capitalised after all, or no one-word name), 2 for a one-word name
+    (`units`), 3 for a level word."""
+    c = word[0]
+    if not (c.isupper() or c.isdigit()):
+        return 1, "", (), None
+    low = word.lower()
+    if low in _rules()["level_first"]:
+        return 3, low, (), None
+    key = (_fold_word(word),)
+    units = _index()[0].get(key)
+    return (2, low, key, units) if units else (1, low, key, None)
+
+
+@functools.lru_cache(maxsize=1 << 14)
+def _exact_units(written: str, key: tuple[str, ...]) -> tuple[Unit, ...]:
+    """The units of by_key[key] whose name (or alias) is `written` (lower case) with its diacritics."""
+    exact = gazetteer().by_exact.get(canonical_tones(written), [])
+    exact_ids = {id(u) for u in exact}
+    return tuple(u for u in _index()[0].get(key, ()) if id(u) in exact_ids)
+
+
+@functools.lru_cache(maxsize=1)
+def _cap_run_re() -> regex.Pattern:
+    """`_CAP_RUN`, leaving out lone words that start with a digit ("2024", "95,5") when no
+    name or level word can start with one (a third of all runs in news)."""
+    rules = _rules()
+    if not all(w[:1].isalpha() for w in (*_first_words(), *rules["level_first"])):
+        return _CAP_RUN
+    word = r"(?P<w>" + _CAP_WORD + r")"
+    return regex.compile(r"(?<!\w)(?<!\w['’])(?:((?P<w>[^\W\p{Ll}\p{Nd}]\w*(?:['’]\w+)*))(?:" + _JOIN + word
+                         + r")*|(?P<w>\p{Nd}\w*(?:['’]\w+)*)(?:" + _JOIN + word + r")+)")
+
+
+@functools.lru_cache(maxsize=1)
+def _cap_run_re_usual() -> tuple[re.Pattern, re.Pattern]:
+    """`_cap_run_re()` and `_TOKEN` in the standard library's `re` (faster), their classes
+    spelled out: for texts of usual characters only (literal_search.is_usual)."""
+    w, cap = usual_class(r"\w"), usual_class(r"[^\W\p{Ll}]")
+    word = cap + w + "*(?:['’]" + w + "+)*"
+    start = "(?<!" + w + ")(?<!" + w + "['’])"
+    if _cap_run_re() is _CAP_RUN:
+        runs = start + "(" + word + ")(?:" + _JOIN + word + ")*"
+    else:
+        first, digit = usual_class(r"[^\W\p{Ll}\p{Nd}]"), usual_class(r"\p{Nd}")
+        runs = (start + "(?:(" + first + w + "*(?:['’]" + w + "+)*)(?:" + _JOIN + word + ")*|"
+                + digit + w + "*(?:['’]" + w + "+)*(?:" + _JOIN + word + ")+)")
+    return re.compile(runs), re.compile(w + "+(?:['’]" + w + "+)*")
+
+
+def _after_level_word(text: str, pos: int, lwmap: dict, prefixes: set, level_max: int) -> int | None:
+    """The offset of the word after a level word written at `pos` ("Thành phố | Hà Nội"),
+    None when no level word is written there or nothing follows it (`_level_word_at`)."""
+    words = _TOKEN.finditer(text, pos)
+    starts: list[int] = []
+    lw_len = 0
+    phrase: tuple[str, ...] = ()
+    for w in words:
+        starts.append(w.start())
+        phrase += (w.group().lower(),)
+        if phrase in lwmap:
+            lw_len = len(phrase)
+        if phrase not in prefixes or len(phrase) >= level_max:
+            break
+    if not lw_len:
+        return None
+    if len(starts) > lw_len:
+        return starts[lw_len]
+    w = next(words, None)
+    return w.start() if w is not None else None
+
+
+def _cap_words(text: str, m) -> list[list[tuple[int, int]]]:
+    """The words of a `_CAP_RUN` match, split where a word is not capitalised after all."""
+    a, b = m.span()
+    spans = [(a, b)] if m.end(1) == b else list(zip(m.starts("w"), m.ends("w")))
+    runs: list[list[tuple[int, int]]] = []
+    cur: list[tuple[int, int]] = []
+    for sp in spans:
+        c = text[sp[0]]
+        if c.isupper() or c.isdigit():
+            cur.append(sp)
+        elif cur:
+            runs.append(cur)
+            cur = []
+    if cur:
+        runs.append(cur)
+    return runs
+
+
+def _name_at(text: str, pos: int) -> bool:
+    """Is there a capitalised name of some unit starting at the word at `pos`? (`_longest`)"""
+    c = text[pos]
+    if not (c.isupper() or c.isdigit()):
+        return False
+    m = _CAP_RUN.match(text, pos)
+    if m is None:
+        return False
+    by_key, max_len = _index()
+    run = _cap_words(text, m)[0]
+    keys = tuple(_fold_word(text[x:y]) for x, y in run[:max_len])
+    return any(keys[:length] in by_key for length in range(len(keys), 0, -1))
+
+
+class _WordsBefore:
+    """The words before an offset, nearest first, read backwards on demand: get(1) is
+    (start, end, lower-case word) of the word just before, get(d) of the d-th; None
+    when the text has fewer."""
+    __slots__ = ("text", "words", "pos")
+
+    def __init__(self, text: str, pos: int):
+        self.text, self.words, self.pos = text, [], pos
+
+    def get(self, d: int) -> tuple[int, int, str] | None:
+        words = self.words
+        if not words and self.pos > 1 and self.text[self.pos - 1] == " ":
+            # most often a word and one space: "huyện Giao Thủy"
+            text, end = self.text, self.pos - 1
+            start = text.rfind(" ", 0, end) + 1
+            low = _whole_word(text[start:end])
+            if low is not None:
+                words.append((start, end, low))
+                self.pos = start
+        while len(words) < d:
+            if self.pos < 0:
+                return None
+            m = _TOKEN_BEFORE.search(self.text, 0, self.pos)
+            if m is None:
+                self.pos = -1
+                return None
+            a, b = m.span()
+            words.append((a, b, m.group().lower()))
+            self.pos = a
+        return words[d - 1]
+
+
+_WHOLE_WORDS: dict[str, str | None] = {}
+
+
+def _whole_word(chunk: str) -> str | None:
+    """`chunk` lower-cased if it is one word (`_TOKEN`) from end to end, else None."""
+    low = _WHOLE_WORDS.get(chunk, "")
+    if low == "":
+        if len(_WHOLE_WORDS) > 100_000:
+            _WHOLE_WORDS.clear()
+        low = _WHOLE_WORDS[chunk] = chunk.lower() if chunk and _TOKEN.fullmatch(chunk) else None
+    return low
+
+
+def _mention_in_run(text: str, run: list[tuple[int, int]], lows: list[str], k: int, j: int,
+                    units: list[Unit], key: tuple[str, ...], rules: dict) -> PlaceMention | None:
+    """`_mention` for the name run[k..j] of a run of capitalised words."""
+    name_start, name_end = run[k][0], run[j][1]
+    before = _WordsBefore(text, name_start)
+    lw, lw_start, plural = _level_word_before_name(text, before, name_start, rules)
+    if lw and (lw + (lows[k],)) in rules["not_places"]:
+        return None
+    if lw is None and key in rules["needs_level"]:
+        return None
+    levels = rules["level_words"].get(lw, set()) if lw else None
+    cands = [u for u in units if levels is None or u.level in levels]
+    if not cands:
+        return None
+    person = False
+    w1 = before.get(1) if lw is None else None
+    if w1 is not None:
+        # (a cue ends with the word before: fetch the one before that only then)
+        w2 = before.get(2) if w1[2] in rules["person_cue_last"] else None
+        cue = (w2[2], w1[2]) if w2 is not None else (w1[2],)
+        if text[w1[1]:name_start].strip(" :") == "" and (cue in rules["person_cues"]
+                                                          or cue[-1:] in rules["person_cues"]):
+            person = True
+        elif k > 0:
+            # inside a personal name: "Nguyễn Thị Hà Nam", "Trần Thanh Đức"
+            surnames = _surnames()
+            person = any(lows[x] in surnames for x in range(k))
+    start = lw_start if (lw is not None and not plural) else name_start
+    return PlaceMention(start, name_end, name_start, name_end, cands, level_word=" ".join(lw) if lw else None,
+                        plural=plural, person_cue=person, first_token=run[k][0], last_token=run[j][0])
+
+
+def _level_word_before_name(text: str, before: _WordsBefore, start: int, rules: dict):
+    """`_level_word_before` for a name at `start`: (level word key, its start, plural?)."""
+    w1 = before.get(1)
+    if w1 is None:
+        return None, None, False
+    lwmap = rules["level_words"]
+    low1 = w1[2]
+    gap = text[w1[1]:start]
+    for length in rules["level_by_last"].get(low1, ()):
+        first = before.get(length)
+        if first is None:
+            continue
+        words = before.words
+        key = tuple(words[d - 1][2] for d in range(length, 0, -1))
+        if key not in lwmap:
+            continue
+        if key in rules["abbrev"]:
+            if not text[first[0]].isupper() or gap not in (".", ". ", " ", "."):
+                continue
+            if len(key[0]) == 1 and gap not in (".", ". "):
+                continue
+        elif gap != " ":
+            continue
+        if any(text[before.get(d + 1)[1]:before.get(d)[0]] != " " for d in range(1, length)):
+            continue
+        prev = before.get(length + 1)
+        plural = prev is not None and prev[2] in rules["plural"] and text[prev[1]:first[0]] == " "
+        return key, first[0], plural
+    # "các xã như Giao Hà", "các xã: Giao Yên"
+    for skip in (1, 0):
+        if skip and low1 not in ("như", "là", "gồm"):
+            continue
+        if not skip and gap.strip() != ":":
+            continue
+        db = 1 + skip                           # the level word's last word is the db-th before
+        if before.get(2) is not None and before.get(db + 1) is not None:
+            for length in (2, 1):
+                da = db + length - 1        # its first word
+                pw = before.get(da + 1)
+                if pw is None:
+                    continue
+                key = tuple(before.get(d)[2] for d in range(da, db - 1, -1))
+                if key in lwmap and pw[2] in rules["plural"]:
+                    return key, before.get(da)[0], True
+    return None, None, False
+
+
+def _scan_tokens(text: str, toks: list[Token]) -> list[PlaceMention]:
+    rules = _rules()
+    by_key, max_len = _index()
     n = len(toks)
     out: list[PlaceMention] = []
     i = 0
@@ -186,7 +596,6 @@ def scan(text: str, tokens: list[Token] | None = None) -> list[PlaceMention]:
             m.inexact = not exact_units
             out.append(m)
         i = j + 1
-    _mark_bylines(text, out)
     return out
 
 
@@ -234,7 +643,7 @@ def _mention(text: str, toks: list[Token], i: int, j: int, units: list[Unit],
             person = any(toks[x].low in _surnames() for x in range(k, i))
     start = lw_start if (lw is not None and not plural) else name_start
     return PlaceMention(start, name_end, name_start, name_end, cands, level_word=" ".join(lw) if lw else None,
-                        plural=plural, person_cue=person, first_token=i, last_token=j)
+                        plural=plural, person_cue=person, first_token=toks[i].start, last_token=toks[j].start)
 
 
 def _level_word_before(text: str, toks: list[Token], i: int, rules: dict):
@@ -281,17 +690,33 @@ def _level_word_before(text: str, toks: list[Token], i: int, rules: dict):
 def _mark_bylines(text: str, mentions: list[PlaceMention]) -> None:
     """A bare name alone on one of the last lines is an author's byline, not a place."""
     lines = [ln for ln in line_spans(text) if text[ln[0]:ln[1]].strip()]
-    tail = lines[-3:]
+    tail = [(s, e, text[s:e].strip(" .-–")) for s, e in lines[-3:]]
     for m in mentions:
         if m.level_word:
             continue
-        for s, e in tail:
-            if text[s:e].strip(" .-–") == text[m.name_start:m.name_end] and s <= m.name_start < e:
+        for s, e, line in tail:
+            if s <= m.name_start < e and line == text[m.name_start:m.name_end]:
                 m.byline = True
 
 
+_last_lines: list = [None, []]        # the last text asked about and its lines (asked for by several finders)
+
+
 def line_spans(text: str) -> list[tuple[int, int]]:
-    return [m.span() for m in regex.finditer(r"[^\n]*", text) if m.start() == 0 or text[m.start() - 1] == "\n"]
+    """(start, end) of every line of `text` (split at "\\n"), empty ones included."""
+    if _last_lines[0] is not text:
+        _last_lines[:] = [text, _line_spans(text)]
+    return list(_last_lines[1])
+
+
+def _line_spans(text: str) -> list[tuple[int, int]]:
+    out = []
+    pos = 0
+    for line in text.split("\n"):
+        end = pos + len(line)
+        out.append((pos, end))
+        pos = end + 1
+    return out
 
 
 # --------------------------------------------------------------------------- resolve
@@ -310,13 +735,15 @@ def build_context(mentions: list[PlaceMention], province_hint: str | None = None
     for m in mentions:
         if m.person_cue or m.byline:
             continue
-        provs = [u for u in m.candidates if u.level == "province" and u.era == "old"]
-        if provs and (m.level_word is None or "province" in _rules()["level_words"].get(tuple(m.level_word.split()), ())):
-            if m.level_word is None or len({u.level for u in m.candidates}) == 1 or _type_fits(m, provs[0]):
-                ctx.provinces[provs[0].code] = ctx.provinces.get(provs[0].code, 0) + 1
+        prov = next((u for u in m.candidates if u.level == "province" and u.era == "old"), None)
+        if prov and (m.level_word is None or "province" in _rules()["level_words"].get(tuple(m.level_word.split()), ())):
+            if m.level_word is None or len({u.level for u in m.candidates}) == 1 or _type_fits(m, prov):
+                ctx.provinces[prov.code] = ctx.provinces.get(prov.code, 0) + 1
                 continue
+        if not m.level_word:
+            continue
         dists = [u for u in m.candidates if u.level == "district" and u.era == "old"]
-        if m.level_word and dists and len({u.province_code for u in dists}) == 1:
+        if dists and len({u.province_code for u in dists}) == 1:
             ctx.provinces[dists[0].province_code] = ctx.provinces.get(dists[0].province_code, 0) + 0.5
     if ctx.province is None and ctx.provinces:
         ctx.province = max(ctx.provinces, key=lambda c: ctx.provinces[c])
@@ -332,7 +759,8 @@ def _type_fits(m: PlaceMention, u: Unit) -> bool:
 
 def resolve(mentions: list[PlaceMention], text: str, ctx: Context) -> list[PlaceMention]:
     """Decide which mentions are places and which unit each is; returns the places."""
-    _resolve_pass(mentions, text, ctx, districts=False)
+    parents: dict[int, list[PlaceMention]] = {}       # _parents of each mention, found once
+    _resolve_pass(mentions, text, ctx, districts=False, parents=parents)
     # districts found so far are context for communes
     for m in mentions:
         if m.unit is not None and m.unit.level == "district" and len(m.group) == 1:
@@ -340,7 +768,7 @@ def resolve(mentions: list[PlaceMention], text: str, ctx: Context) -> list[Place
             ctx.provinces.setdefault(m.unit.province_code, 0.5)
     if ctx.district is None and ctx.districts:
         ctx.district = max(ctx.districts, key=lambda c: ctx.districts[c])
-    _resolve_pass(mentions, text, ctx, districts=True)
+    _resolve_pass(mentions, text, ctx, districts=True, parents=parents)
     _propagate_lists(mentions, text)
     _districts_named_like_provinces(mentions, ctx)
     return [m for m in mentions if m.unit is not None]
@@ -373,11 +801,13 @@ def _parents(mentions: list[PlaceMention], k: int, text: str) -> list[PlaceMenti
     """Mentions written right after mention k that name its parents ("X, huyện Y, tỉnh Z")."""
     out = []
     m = mentions[k]
-    lowest = min(LEVEL_RANK[lv] for lv in m.levels)
+    lowest = None
     cur = m
     for nxt in mentions[k + 1:k + 4]:
         if not _CHAIN_GAP.fullmatch(text[cur.end:nxt.start]):
             break
+        if lowest is None:
+            lowest = min(LEVEL_RANK[lv] for lv in m.levels)
         if not any(LEVEL_RANK[u.level] > lowest for u in nxt.candidates):
             break
         out.append(nxt)
@@ -397,24 +827,27 @@ def _inside(u: Unit, parent: Unit) -> bool:
     return False
 
 
-def _resolve_pass(mentions: list[PlaceMention], text: str, ctx: Context, districts: bool) -> None:
+def _resolve_pass(mentions: list[PlaceMention], text: str, ctx: Context, districts: bool,
+                  parents: dict[int, list[PlaceMention]] | None = None) -> None:
+    parents = {} if parents is None else parents
     for k, m in enumerate(mentions):
         if m.person_cue or m.byline:
             continue
         if m.unit is not None and not districts:
             continue
-        cands = list(m.candidates)
-        parents = _parents(mentions, k, text)
-        chained = False
-        for p in parents:
-            kept = [u for u in cands if any(_inside(u, pu) for pu in p.candidates)]
-            if kept:
-                cands, chained = kept, True
         bare = m.level_word is None
         if bare and m.inexact and m.last_token == m.first_token:
             continue                    # "CHỦ" is not "Chũ", "Tự" is not "Tư"
+        cands = list(m.candidates)
+        if k not in parents:
+            parents[k] = _parents(mentions, k, text)
+        chained = False
+        for p in parents[k]:
+            kept = [u for u in cands if any(_inside(u, pu) for pu in p.candidates)]
+            if kept:
+                cands, chained = kept, True
         if bare and not chained:
-            cands = [u for u in cands if u.level == "province" or _in_context(u, ctx, districts)]
+            cands = _in_context_all(cands, ctx, districts)
             # a bare province name stays a province even when a district shares it
             provs = [u for u in cands if u.level == "province"]
             if provs:
@@ -426,33 +859,49 @@ def _resolve_pass(mentions: list[PlaceMention], text: str, ctx: Context, distric
         m.unit = group[0]
 
 
-def _in_context(u: Unit, ctx: Context, districts: bool) -> bool:
-    if u.level == "district":
-        return u.province_code in ctx.provinces if u.era == "old" else False
-    if u.level == "commune" and districts:
-        return u.era == "old" and any(u.in_district(d) for d in ctx.districts)
-    return False
+def _in_context_all(cands: list[Unit], ctx: Context, districts: bool) -> list[Unit]:
+    """The candidates the context supports: provinces, districts of the document's
+    provinces, and (in the second pass) communes of its districts."""
+    provinces, dists = ctx.provinces, ctx.districts
+    out = []
+    for u in cands:
+        level = u.level
+        if level == "province":
+            out.append(u)
+        elif level == "district":
+            if u.era == "old" and u.province_code in provinces:
+                out.append(u)
+        elif level == "commune" and districts and u.era == "old" and dists and (
+                u.district_code in dists or any(c in dists for c in u.former_district_codes)):
+            out.append(u)
+    return out
 
 
 def _best(cands: list[Unit], m: PlaceMention, ctx: Context) -> list[Unit]:
+    if len(cands) == 1:
+        return list(cands)
     bare = m.level_word is None
+    district, districts, province, provinces = ctx.district, ctx.districts, ctx.province, ctx.provinces
+    types = None if bare else _rules()["types"].get(tuple(m.level_word.split()))     # as _type_fits
+    provinces_old = gazetteer().provinces_old
 
     def rank(u: Unit) -> tuple:
         prov = u.province_code if u.era == "old" else None
         return (
             LEVEL_RANK[u.level] if bare else 0,     # a bare name: the larger unit
-            u.in_district(ctx.district),
-            any(u.in_district(d) for d in ctx.districts),
-            prov is not None and prov == ctx.province,
-            ctx.provinces.get(prov, 0) if prov else (1 if any(
-                gazetteer().provinces_old[c].current_code == u.province_code for c in ctx.provinces) else 0),
-            _type_fits(m, u),
+            u.in_district(district),
+            any(u.in_district(d) for d in districts),
+            prov is not None and prov == province,
+            provinces.get(prov, 0) if prov else (1 if any(
+                provinces_old[c].current_code == u.province_code for c in provinces) else 0),
+            not types or u.type in types or any(t in types for t in u.former_types),
             u.era == "old",
             not u.dissolved,
         )
-    ranked = sorted(cands, key=rank, reverse=True)
-    top = rank(ranked[0])
-    return [u for u in ranked if rank(u) == top]
+    ranks = [rank(u) for u in cands]
+    order = sorted(range(len(cands)), key=ranks.__getitem__, reverse=True)
+    top = ranks[order[0]]
+    return [cands[i] for i in order if ranks[i] == top]
 
 
 def _propagate_lists(mentions: list[PlaceMention], text: str) -> None:
@@ -467,7 +916,7 @@ def _propagate_lists(mentions: list[PlaceMention], text: str) -> None:
                 if nb is None or nb.unit is None:
                     continue
                 gap = text[nb.end:m.start] if nb.start < m.start else text[m.end:nb.start]
-                if not _LIST_GAP.search(gap) or "\n" in gap:
+                if "\n" in gap or not _LIST_GAP.search(gap):
                     continue
                 ref = nb.unit
                 same = [u for u in m.candidates if u.level == ref.level and u.era == ref.era and
@@ -487,15 +936,17 @@ def place_entity(m: PlaceMention, text: str) -> Entity:
     norm = {"name": u.name, "level": u.level, "province": u.province, "code": u.code,
             "current_province": u.current_province, "ambiguous": len(group) > 1,
             "candidates": len([c for c in m.candidates if c.level == u.level])}
-    written = " ".join(text[m.name_start:m.name_end].split())
-    if m.inexact and not written.isupper() and name_key(written) == name_key(u.name):
-        # "Giao Yên" where the map says "Giao Yến": report the text's spelling, keep the map's
-        norm["name"], norm["gazetteer_name"] = written, u.name
+    if m.inexact:
+        written = " ".join(text[m.name_start:m.name_end].split())
+        if not written.isupper() and name_key(written) == name_key(u.name):
+            # "Giao Yên" where the map says "Giao Yến": report the text's spelling, keep the map's
+            norm["name"], norm["gazetteer_name"] = written, u.name
     if u.level == "commune" and u.district:
         norm["district"] = u.district
-    for f in ("province", "code", "current_province"):
-        if any(getattr(c, f) != getattr(u, f) for c in group[1:]):
-            norm[f] = None
+    if len(group) > 1:
+        for f in ("province", "code", "current_province"):
+            if any(getattr(c, f) != getattr(u, f) for c in group[1:]):
+                norm[f] = None
     if u.level == "province" and u.era == "old":
         norm["province"] = u.name
     return Entity(ENTITY_TYPE[u.level], text[m.start:m.end], m.start, m.end, norm,

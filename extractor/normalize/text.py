@@ -14,7 +14,7 @@ from __future__ import annotations
 import functools
 import unicodedata
 
-__all__ = ["fold", "fold_key", "fold_char"]
+__all__ = ["fold", "fold_chars", "fold_key", "fold_char"]
 
 
 @functools.lru_cache(maxsize=4096)
@@ -44,12 +44,33 @@ def fold(text: str) -> str:
     """Diacritic-free lower-case copy of `text`, one character per input character.
 
     Decomposed (NFD) input is composed first, so its length may shrink; give NFC
-    text where offsets matter.
+    text where offsets matter. Short strings (words, names, titles: asked again and
+    again) are remembered.
     """
+    if not text:
+        return ""
+    if len(text) <= _SHORT:
+        return _fold_short(text)
+    return _fold(text)
+
+
+_SHORT = 64
+
+
+def _fold(text: str) -> str:
     if not text:
         return ""
     if not unicodedata.is_normalized("NFC", text):
         text = unicodedata.normalize("NFC", text)
+    return fold_chars(text)
+
+
+_fold_short = functools.lru_cache(maxsize=1 << 16)(_fold)
+
+
+def fold_chars(text: str) -> str:
+    """`fold` without composing first: each character folded on its own, so for NFC
+    text `fold(text)[a:b] == fold_chars(text[a:b])` (fold a word, not the whole text)."""
     if text.isascii():
         return text.lower()
     out = text.translate(_table())
