@@ -9,7 +9,7 @@ Nothing here does any work; each stage owns its own logic.
 """
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from typing import Any
 
 SCHEMES = ("BHYT", "BHXH_TN", "BHXH_BB", "BHXH", "BHTN")
@@ -92,6 +92,10 @@ class Region:
     code: str | None = None
     current_province: str | None = None
 
+    def to_dict(self) -> dict:
+        return {"name": self.name, "level": self.level, "province": self.province,
+                "code": self.code, "current_province": self.current_province}
+
 
 @dataclass
 class Record:
@@ -113,7 +117,7 @@ class Record:
     def to_dict(self) -> dict:
         d = {
             "source": self.source,
-            "region": asdict(self.region),
+            "region": self.region.to_dict(),
             "scheme": self.scheme,
             "metric": self.metric,
             "value": self.value,

@@ -167,11 +167,67 @@ def iter_extract(paths: Iterable[str], *, jobs: int | None = None, options: Opti
 
 
 def _iter_pool(tasks, jobs: int, options: Options):
-    import multiprocessing as mp
-    ctx = mp.get_context("forkserver" if "forkserver" in mp.get_all_start_methods() else "spawn")
-    with ctx.Pool(jobs, initializer=_warm, initargs=(options,)) as pool:
-        yield from _ordered(tasks, lambda path: pool.apply_async(_work, ((path, options),)),
-                            lambda fut: fut.get(), window=4 * jobs)
+    """Worker processes on this machine. A worker that dies (killed, out of memory, a
+    crash in C code) breaks the pool: a new pool takes over the unfinished files, and a
+    file that breaks a pool twice is reported as an error instead of retried again."""
+    pool = _WorkerPool(jobs, options)
+    try:
+        yield from _ordered(tasks, pool.submit, pool.result, window=4 * jobs)
+    finally:
+        pool.close()
+
+
+class _WorkerPool:
+    """A ProcessPoolExecutor (fork server) that survives the death of a worker.
+
+    A task is [path, future, pool generation]. When a pool breaks, every file in flight
+    in it fails; each is submitted again to a fresh pool when its turn comes.
+    """
+
+    def __init__(self, jobs: int, options: Options):
+        import multiprocessing as mp
+        self.jobs, self.options = jobs, options
+        self.ctx = mp.get_context("forkserver" if "forkserver" in mp.get_all_start_methods() else "spawn")
+        self.broke: dict[str, int] = {}           # path -> pools it was in flight in when they broke
+        self.generation = 0
+        self.executor = self._start()
+
+    def _start(self):
+        from concurrent.futures import ProcessPoolExecutor
+        return ProcessPoolExecutor(self.jobs, mp_context=self.ctx, initializer=_warm,
+                                   initargs=(self.options,))
+
+    def _restart(self, generation: int) -> None:
+        if generation == self.generation:         # not restarted since this task's pool broke
+            self.executor.shutdown(wait=False, cancel_futures=True)
+            self.executor = self._start()
+            self.generation += 1
+
+    def submit(self, path: str) -> list:
+        from concurrent.futures.process import BrokenProcessPool
+        try:
+            return [path, self.executor.submit(_work, (path, self.options)), self.generation]
+        except BrokenProcessPool:                 # broke since the last result: start afresh
+            self._restart(self.generation)
+            return [path, self.executor.submit(_work, (path, self.options)), self.generation]
+
+    def result(self, task: list):
+        from concurrent.futures.process import BrokenProcessPool
+        from .ingest import ReadError
+        while True:
+            path, fut, generation = task
+            try:
+                return fut.result()
+            except BrokenProcessPool:
+                self.broke[path] = self.broke.get(path, 0) + 1
+                if self.broke[path] >= 2:
+                    return path, ReadError(path, "a worker process died while extracting this file "
+                                                 "(killed, out of memory, or a crash)")
+                self._restart(generation)
+                task[:] = self.submit(path)
+
+    def close(self) -> None:
+        self.executor.shutdown(wait=True, cancel_futures=True)
 
 
 def _iter_dask(tasks, jobs: int, options: Options, scheduler: str | None):

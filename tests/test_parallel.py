@@ -139,6 +139,36 @@ def test_a_bad_file_does_not_shift_the_results_of_the_next_ones(inputs, processe
         assert res.records == alone.records, path
 
 
+def _kill_a_worker_when_busy(timeout: float = 60.0) -> bool:
+    """SIGKILL one worker process of this test's pool once one is busy; True if done."""
+    import os
+    import signal
+    import time
+    psutil = pytest.importorskip("psutil")
+    me = psutil.Process()
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        # workers are children of the fork server, itself a child of this process
+        workers = [p for p in me.children(recursive=True)
+                   if p.ppid() != me.pid and p.cpu_percent(interval=0.05) > 0]
+        if workers:
+            os.kill(workers[0].pid, signal.SIGKILL)
+            return True
+    return False
+
+
+def test_a_killed_worker_loses_no_file_and_stops_nothing(inputs, serial):
+    """A worker killed mid-run (out of memory, an operator): the files it held are redone
+    by a fresh pool, every input still gets its own result, in order, the same as serial."""
+    it = iter_extract(inputs[0], jobs=2, engine="processes")
+    got = [next(it)]                 # the workers are warm and at work now
+    assert _kill_a_worker_when_busy(), "no busy worker was found to kill"
+    got += list(it)
+    assert [p for p, _ in got] == [p for p, _ in serial]
+    for (path, a), (_, b) in zip(serial, got):
+        assert _comparable(b) == _comparable(a), f"differs from serial after a worker died: {path}"
+
+
 # --- the benchmark's generator and helpers --------------------------------------------------
 
 @pytest.fixture(scope="module")
