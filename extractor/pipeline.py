@@ -166,13 +166,22 @@ def iter_extract(paths: Iterable[str], *, jobs: int | None = None, options: Opti
         yield from _iter_pool(tasks(), jobs, options)
 
 
+def _work_batch(args: tuple[tuple[str, ...], Options]) -> list:
+    """Several files in one task: fewer round trips between the parent and the workers."""
+    paths, options = args
+    return [_work((path, options)) for path in paths]
+
+
+BATCH = 4          # files per task sent to a worker
+
+
 def _iter_pool(tasks, jobs: int, options: Options):
     """Worker processes on this machine. A worker that dies (killed, out of memory, a
     crash in C code) breaks the pool: a new pool takes over the unfinished files, and a
     file that breaks a pool twice is reported as an error instead of retried again."""
     pool = _WorkerPool(jobs, options)
     try:
-        yield from _ordered(tasks, pool.submit, pool.result, window=4 * jobs)
+        yield from _ordered(tasks, pool.submit, pool.result, window=2 * jobs, batch=BATCH)
     finally:
         pool.close()
 
@@ -180,15 +189,16 @@ def _iter_pool(tasks, jobs: int, options: Options):
 class _WorkerPool:
     """A ProcessPoolExecutor (fork server) that survives the death of a worker.
 
-    A task is [path, future, pool generation]. When a pool breaks, every file in flight
-    in it fails; each is submitted again to a fresh pool when its turn comes.
+    A task is [paths, future, pool generation]. When a pool breaks, every task in flight
+    in it fails; each is submitted again to a fresh pool when its turn comes, and a task
+    that breaks a second pool is split into one task per file.
     """
 
     def __init__(self, jobs: int, options: Options):
         import multiprocessing as mp
         self.jobs, self.options = jobs, options
         self.ctx = mp.get_context("forkserver" if "forkserver" in mp.get_all_start_methods() else "spawn")
-        self.broke: dict[str, int] = {}           # path -> pools it was in flight in when they broke
+        self.broke: dict[tuple[str, ...], int] = {}   # paths -> pools they were in flight in when they broke
         self.generation = 0
         self.executor = self._start()
 
@@ -203,28 +213,31 @@ class _WorkerPool:
             self.executor = self._start()
             self.generation += 1
 
-    def submit(self, path: str) -> list:
+    def submit(self, paths: tuple[str, ...]) -> list:
         from concurrent.futures.process import BrokenProcessPool
         try:
-            return [path, self.executor.submit(_work, (path, self.options)), self.generation]
+            return [paths, self.executor.submit(_work_batch, (paths, self.options)), self.generation]
         except BrokenProcessPool:                 # broke since the last result: start afresh
             self._restart(self.generation)
-            return [path, self.executor.submit(_work, (path, self.options)), self.generation]
+            return [paths, self.executor.submit(_work_batch, (paths, self.options)), self.generation]
 
-    def result(self, task: list):
+    def result(self, task: list) -> list:
         from concurrent.futures.process import BrokenProcessPool
         from .ingest import ReadError
         while True:
-            path, fut, generation = task
+            paths, fut, generation = task
             try:
                 return fut.result()
             except BrokenProcessPool:
-                self.broke[path] = self.broke.get(path, 0) + 1
-                if self.broke[path] >= 2:
-                    return path, ReadError(path, "a worker process died while extracting this file "
-                                                 "(killed, out of memory, or a crash)")
                 self._restart(generation)
-                task[:] = self.submit(path)
+                self.broke[paths] = self.broke.get(paths, 0) + 1
+                if self.broke[paths] < 2:
+                    task[:] = self.submit(paths)
+                elif len(paths) > 1:              # find the file that breaks it
+                    return [r for p in paths for r in self.result(self.submit((p,)))]
+                else:
+                    return [(paths[0], ReadError(paths[0], "a worker process died while extracting "
+                                                           "this file (killed, out of memory, or a crash)"))]
 
     def close(self) -> None:
         self.executor.shutdown(wait=True, cancel_futures=True)
@@ -240,29 +253,51 @@ def _iter_dask(tasks, jobs: int, options: Options, scheduler: str | None):
         client = Client(cluster)
     try:
         client.run(_warm, options)
-        yield from _ordered(tasks, lambda path: client.submit(_work, (path, options), pure=False),
-                            lambda fut: fut.result(), window=4 * jobs)
+        yield from _ordered(tasks, lambda paths: client.submit(_work_batch, (paths, options), pure=False),
+                            lambda fut: fut.result(), window=2 * jobs, batch=BATCH)
     finally:
         client.close()
         if cluster is not None:
             cluster.close()
 
 
-def _ordered(tasks, submit, result, window: int):
-    """Submit tasks with at most `window` in flight; yield results in input order."""
+def _ordered(tasks, submit, result, window: int, batch: int = 1):
+    """Submit the files of `tasks` ((path, error or None) pairs) `batch` at a time, with at
+    most `window` submissions in flight; yield (path, result) in input order.
+
+    `submit(paths)` starts the work on a tuple of paths, `result(handle)` waits for it and
+    returns its (path, result) pairs. A path that comes with an error is yielded as it is.
+    """
     from collections import deque
-    inflight: deque = deque()
+    inflight: deque = deque()        # (path, error) to yield as it is, or (None, handle)
+    submitted = 0
+    pending: list[str] = []
+
+    def flush():
+        nonlocal submitted
+        if pending:
+            inflight.append((None, submit(tuple(pending))))
+            pending.clear()
+            submitted += 1
+
+    def drain(keep: int):
+        nonlocal submitted
+        while inflight and (submitted > keep or inflight[0][0] is not None):
+            path, item = inflight.popleft()
+            if path is not None:
+                yield path, item
+            else:
+                submitted -= 1
+                yield from result(item)
+
     for path, err in tasks:
-        inflight.append((path, err if err is not None else submit(path)))
-        if len(inflight) >= window:
-            yield _resolve(inflight.popleft(), result)
-    while inflight:
-        yield _resolve(inflight.popleft(), result)
-
-
-def _resolve(item, result):
-    path, fut = item
-    from .ingest import ReadError
-    if isinstance(fut, ReadError):
-        return path, fut
-    return result(fut)
+        if err is not None:
+            flush()
+            inflight.append((path, err))
+        else:
+            pending.append(path)
+            if len(pending) >= batch:
+                flush()
+        yield from drain(window - 1)
+    flush()
+    yield from drain(-1)

@@ -7,7 +7,7 @@ import pytest
 
 import extractor
 from extractor.model import LEVELS, METRICS, QUALIFIERS, SCHEMES, UNITS
-from extractor.pipeline import extract_file, iter_extract
+from extractor.pipeline import extract_file, extract_text, iter_extract
 
 CORPUS = Path(__file__).resolve().parents[1] / "corpus"
 FILES = sorted(p for p in CORPUS.iterdir() if p.suffix in (".txt", ".md", ".html", ".pdf", ".docx")
@@ -83,3 +83,19 @@ def test_a_bad_file_is_reported_in_place(tmp_path):
     assert [p for p, _ in out] == paths
     from extractor.ingest import ReadError
     assert isinstance(out[1][1], ReadError) and "b.pdf" in str(out[1][1])
+
+
+def test_an_extraction_survives_pickling_with_its_entities_packed():
+    """Worker processes send Extractions to the parent: the entities travel packed and
+    come back equal when read; a repeated trip keeps them."""
+    import pickle
+    ex = extract_text("Đến 31/12/2023, BHXH tỉnh Nghệ An cho biết toàn tỉnh có 3.236.507 người "
+                      "tham gia BHYT, đạt 95,1% dân số.")
+    assert ex.records and ex.entities
+    back = pickle.loads(pickle.dumps(ex))
+    assert back._entities is None and back._packed              # not unpacked yet
+    assert back.records == ex.records and back.text == ex.text
+    again = pickle.loads(pickle.dumps(back))                    # still packed: passed on as it is
+    assert again.entities == ex.entities and back == ex and again.to_dict() == ex.to_dict()
+    back.entities = []
+    assert back.entities == [] and back != ex
