@@ -50,10 +50,16 @@ def extract_file(path: str, *, options: Options | None = None) -> Extraction:
     from .ingest.timeout import can_alarm, run_with_alarm
     options = options or Options()
     limits = options.limits or DEFAULT_LIMITS
+    from .ingest.source_name import printable_path
+
+    def named(doc: Document) -> Document:      # a name any output can hold (not UTF-8 bytes)
+        doc.source = printable_path(doc.source)
+        return doc
+
     if limits.timeout_s and can_alarm():
         return run_with_alarm(path, limits.timeout_s,
-                              lambda: extract_document(read_path(path, limits), options=options))
-    return extract_document(read_with_timeout(path, limits), options=options)
+                              lambda: extract_document(named(read_path(path, limits)), options=options))
+    return extract_document(named(read_with_timeout(path, limits)), options=options)
 
 
 def extract_document(doc: Document, *, published: _dt.date | None = None,

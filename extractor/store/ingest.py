@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from .db import open_db, transaction
+from ..ingest.source_name import printable_path
 from .write import now, path_key, store_extraction
 
 SUPPORTED = (".txt", ".md", ".html", ".htm", ".pdf", ".docx")
@@ -124,7 +125,7 @@ def ingest(paths: Iterable[str], db_path: str | os.PathLike = "indicators.db", *
             except OSError as e:
                 fail(path, f"cannot read file: {e.strerror or e}")
                 continue
-            status = _classify(conn, path, key, sha, shas_this_run)
+            status = _classify(conn, printable_path(path), key, sha, shas_this_run)
             counter = _SKIP_COUNTERS.get(status)
             if counter:
                 setattr(stats, counter, getattr(stats, counter) + 1)
@@ -140,16 +141,16 @@ def ingest(paths: Iterable[str], db_path: str | os.PathLike = "indicators.db", *
                                          engine, scheduler, options):
             key, sha = by_path.get(path) or (path_key(path), None)
             if isinstance(result, BaseException):
-                _store_error(conn, path, key, sha or "", _reason(result))
+                _store_error(conn, printable_path(path), key, sha or "", _reason(result))
                 fail(path, result)
                 continue
             try:
-                replaced = store_extraction(conn, path, result, sha256=sha, key=key)
+                replaced = store_extraction(conn, printable_path(path), result, sha256=sha, key=key)
             except (sqlite3.InterfaceError, sqlite3.IntegrityError, TypeError, ValueError,
                     AttributeError) as e:
                 # malformed extraction output: this document only (rolled back), go on
                 reason = f"cannot store the extraction: {type(e).__name__}: {e}"
-                _store_error(conn, path, key, sha or "", reason)
+                _store_error(conn, printable_path(path), key, sha or "", reason)
                 fail(path, IngestError(path, reason))
                 continue
             stats.replaced += replaced

@@ -25,9 +25,10 @@ def now() -> str:
 
 
 def path_key(path) -> str:
-    """The identity of a file in the database: its resolved absolute path."""
+    """The identity of a file in the database: its resolved absolute path (printable)."""
     import os
-    return os.path.realpath(os.path.abspath(os.fspath(path)))
+    from ..ingest.source_name import printable_path
+    return printable_path(os.path.realpath(os.path.abspath(os.fspath(path))))
 
 
 def delete_document(conn, doc_id: int) -> None:
