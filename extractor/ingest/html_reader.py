@@ -14,8 +14,10 @@ datePublished; ISO), "author" (meta author), "site". Bytes are decoded by
 """
 from __future__ import annotations
 
+import copy
 import datetime as _dt
 import json
+from html import unescape
 
 import logging
 
@@ -34,6 +36,11 @@ from .errors import EncodingProblem, ReadError
 from .legacy_fonts import convert_legacy, detect_legacy
 
 _META_CHARSET = regex.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_.:-]+)""", regex.I)
+# huge_tree: the default parser drops what lies below 255 elements; this one reads
+# down to libxml2's hard limit of about 2,000
+_PARSER = lxml.html.HTMLParser(huge_tree=True)
+_DEEP = "boolean(//*[count(ancestor::*) >= 250])"
+_BREAK = regex.compile(r"<(?:br|/?(?:p|div|li|tr|h[1-6]|table|section|article|blockquote))\b[^>]*>", regex.I)
 _XML_DECL = regex.compile(r"^\s*<\?xml[^>]*\?>")
 _TAGS = regex.compile(r"<script\b.*?</script\s*>|<style\b.*?</style\s*>|<!--.*?-->|<[^>]*>",
                       regex.I | regex.S)
@@ -60,11 +67,24 @@ def read_html(data: bytes, path: str, sha256: str) -> Document:
         raise ReadError(path, str(e)) from None
     html = _XML_DECL.sub("", dec.text, count=1)
     try:
-        tree = lxml.html.document_fromstring(html)
+        tree = lxml.html.document_fromstring(html, parser=_PARSER)
     except (lxml.etree.ParserError, ValueError) as e:
         raise ReadError(path, f"not an HTML page ({e})") from None
     hints = _page_hints(tree)
-    pieces = _main_content(html) or _fallback_content(tree)
+    # trafilatura parses the page again with lxml's default limits, which drop what is
+    # nested deeper than 255 elements (old pages never close their <font> tags): give it
+    # a copy of this tree then.
+    deep = tree.xpath(_DEEP)
+    pieces = None
+    if deep:
+        flat = _flat_pieces(html)
+        if len("".join(tree.text_content().split())) < 0.9 * sum(len(p.replace(" ", "")) for _, p in flat):
+            pieces = flat              # deeper than even that parser reads: text lost in the tree
+    if pieces is None:
+        try:
+            pieces = _main_content(copy.deepcopy(tree) if deep else html) or _fallback_content(tree)
+        except RecursionError:
+            pieces = _flat_pieces(html)
 
     warnings = list(dec.warnings)
     legacy = None if dec.warnings else detect_legacy(
@@ -86,7 +106,7 @@ def read_html(data: bytes, path: str, sha256: str) -> Document:
 
 # --- main content ------------------------------------------------------------------
 
-def _main_content(html: str) -> list[tuple[str, object]]:
+def _main_content(html) -> list[tuple[str, object]]:
     """Pieces of the main content according to trafilatura ([] if it found none)."""
     import trafilatura
     try:
@@ -146,6 +166,14 @@ def _has_text(piece) -> bool:
     if kind == "table":
         return any(any(c.strip() for c in row) for row in content)
     return bool(content.strip())
+
+
+def _flat_pieces(html: str) -> list[tuple[str, object]]:
+    """The page's text with its tags stripped, a paragraph per block: for markup nested
+    too deeply for a tree."""
+    text = _TAGS.sub(" ", _BREAK.sub("\n", html))
+    lines = (one_line(unescape(line)) for line in text.split("\n"))
+    return [("p", line) for line in lines if line]
 
 
 def _fallback_content(tree) -> list[tuple[str, object]]:
