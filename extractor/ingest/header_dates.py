@@ -80,6 +80,8 @@ def date_line(line: str, line_no: int = 0) -> DateLine | None:
     s = line.strip()
     if not s or len(s) > 80:
         return None
+    if not _DIGIT.search(s):  # every date and month pattern reads digits
+        return None
     for pat in r["months"]:
         m = pat.fullmatch(s)
         if m:

@@ -18,7 +18,6 @@ a letter at all is decided in metadata.py.
 from __future__ import annotations
 
 import functools
-import re
 
 import regex
 
@@ -51,7 +50,7 @@ _DIGIT = regex.compile(r"\d")
 _TRAILING_RULE = regex.compile(r"[\s\-_=*]+$")
 _ISO = regex.compile(r"\d{4}(?:-\d{2}(?:-\d{2})?)?")
 _LETTER_DATE = regex.compile(r"ngày\s+(\d{1,2}|[.…]+)\s+tháng\s+(\d{1,2}|[.…]+)\s*,?\s*năm\s+(\d{4})")
-_ASCII_LOWER = re.compile("[a-z]+")
+_ASCII_LOWER = b"abcdefghijklmnopqrstuvwxyz"
 
 
 def _squash(s: str) -> str:
@@ -116,8 +115,9 @@ def _is_caps(line: str) -> bool:
     """At least two letters, four in five of them capitals."""
     # Quick refusal: if more than a fifth of the characters are ASCII lower-case
     # letters, fewer than four in five letters can be capitals.
-    n = len(line)
-    if 5 * (n - len(_ASCII_LOWER.sub("", line))) > n + 1:
+    ascii_chars = line.encode("ascii", "ignore")
+    lower = len(ascii_chars) - len(ascii_chars.translate(None, _ASCII_LOWER))
+    if 5 * lower > len(line) + 1:
         return False
     letters = [c for c in line if c.isalpha()]
     return len(letters) >= 2 and sum(c.isupper() for c in letters) >= 0.8 * len(letters)
