@@ -129,66 +129,55 @@ _CLOSERS = "'\"”’)]»*_"
 _TERMINALS = tuple(".!?…:;")
 
 
-class _Line:
-    """One tidied line: its text, its characters' NFC offsets (a list of ranges or
-    lists), the offset of its last character and whether it ended with a space."""
-    __slots__ = ("text", "parts", "last", "trailing")
-
-    def __init__(self, text: str, parts: list, last: int, trailing: bool):
-        self.text, self.parts, self.last, self.trailing = text, parts, last, trailing
-
-
 def clean(text: str) -> TextView:
     """Build the clean, aligned working text of `text` (see the module docstring)."""
     nfc, pos = _nfc_aligned(text)
     nfc = _SPACE_RE.sub(" ", canonical_tones(nfc))  # both keep the length
 
-    # Split into lines, keeping for each character its (NFC) offset.
-    lines: list[_Line] = []
+    # Split into lines, keeping for each character its (NFC) offset: a line is
+    # (text, offsets as a list of ranges or lists, had trailing space).
     has_drop = _DROP_RE.search(nfc) is not None
+    pieces = nfc.split("\n") if "\u2028" not in nfc and "\u2029" not in nfc \
+        else _LINE_BREAK.split(nfc)
+    lines: list[tuple[str, list, bool]] = []
     a = 0
-    for m in _LINE_BREAK.finditer(nfc):
-        lines.append(_line(nfc, a, m.start(), has_drop))
-        a = m.end()
-    lines.append(_line(nfc, a, len(nfc), has_drop))
-    lines = [ln for ln in lines if ln.text]
+    for piece in pieces:
+        if has_drop and _DROP_RE.search(piece):
+            line = _dropping_line(piece, a)
+        else:
+            t, spans = _tidy_line(piece)
+            line = (t, [range(a + i, a + j) for i, j in spans], piece.endswith(" "))
+        if line[0]:
+            lines.append(line)
+        a += len(piece) + 1  # each line break is one character
 
-    wrap = _wrap_width([len(ln.text) for ln in lines])
+    wrap = _wrap_width([len(line[0]) for line in lines])
 
     out: list[str] = []
     out_idx: list[int] = []
     seps: list[int] = []  # clean offsets of the line breaks (mapped after the last char + 1)
-    prev: _Line | None = None
-    for ln in lines:
+    prev = None
+    for line in lines:
         if prev is not None:
-            joins = _joins((prev.text, None, prev.trailing), ln.text, wrap)
-            out.append(" " if joins else "\n")
+            out.append(" " if _joins(prev, line[0], wrap) else "\n")
             seps.append(len(out_idx))
-            out_idx.append(prev.last)
-        out.append(ln.text)
-        for part in ln.parts:
+            out_idx.append(prev[1][-1][-1])  # the offset of its last character
+        out.append(line[0])
+        for part in line[1]:
             out_idx.extend(part)
-        prev = ln
+        prev = line
     to_orig = out_idx if pos is None else [pos[i] for i in out_idx]
     for k in seps:
         to_orig[k] += 1
     return TextView("".join(out), to_orig, text)
 
 
-def _line(nfc: str, a: int, b: int, has_drop: bool) -> _Line:
-    """The tidied line nfc[a:b] (after dropping the characters that do not count)."""
-    s = nfc[a:b]
-    if has_drop and _DROP_RE.search(s):
-        idx = [a + k for k, ch in enumerate(s) if ch not in _DROP_CHARS]
-        s = _DROP_RE.sub("", s)
-        trailing = s.endswith(" ")
-        t, spans = _tidy_line(s)
-        return _Line(t, [[idx[k] for k in range(i, j)] for i, j in spans],
-                     idx[spans[-1][1] - 1] if spans else -1, trailing)
-    trailing = s.endswith(" ")
+def _dropping_line(piece: str, a: int) -> tuple[str, list, bool]:
+    """The line `piece` (at NFC offset `a`) without its dropped characters, tidied."""
+    idx = [a + k for k, ch in enumerate(piece) if ch not in _DROP_CHARS]
+    s = _DROP_RE.sub("", piece)
     t, spans = _tidy_line(s)
-    return _Line(t, [range(a + i, a + j) for i, j in spans],
-                 a + spans[-1][1] - 1 if spans else -1, trailing)
+    return t, [idx[i:j] for i, j in spans], s.endswith(" ")
 
 
 def _tidy_line(s: str) -> tuple[str, list[tuple[int, int]]]:
