@@ -212,7 +212,7 @@ def _wrap_width(lengths: list[int]) -> int | None:
     return width
 
 
-def _joins(prev: tuple[str, list[int], bool], nxt: str, wrap: int | None) -> bool:
+def _joins(prev: tuple[str, list, bool], nxt: str, wrap: int | None) -> bool:
     """Should the line break between `prev` and `nxt` be read as a space?"""
     text, _, trailing = prev
     if " | " in text or " | " in nxt:  # rows of a table rendered as text
