@@ -18,6 +18,7 @@ here splits sentences (see `sentences.py`) or changes what the words say.
 """
 from __future__ import annotations
 
+import re
 import unicodedata
 from dataclasses import dataclass, field
 
@@ -41,23 +42,35 @@ for first, second in (("o", "a"), ("o", "e"), ("u", "y")):
             s_t = old_toned.upper() if up2 else old_toned
             _TONE_SWAP[f + s_t] = (f_t, s)  # "oà" -> ("ò", "a")
 
-_TONE_RE = regex.compile(
-    r"(?<![qQ])(?:" + "|".join(regex.escape(k) for k in _TONE_SWAP) + r")(?!\p{L})"
-)
+# Candidates are found with stdlib `re` (a first vowel, then a toned second one);
+# the traditional placement applies to the pairs of _TONE_SWAP not after q and not
+# followed by a letter (tested in Python: a lookbehind would slow the scan).
+_TONE_CANDIDATE = re.compile("[oOuU][" + "".join(sorted({k[1] for k in _TONE_SWAP})) + "]")
+_LETTER = regex.compile(r"\p{L}")
 
 _SPACE_CHARS = {"\t", "\u00a0", "\u2007", "\u202f", "\u2002", "\u2003", "\u2009", "\u3000", "\f", "\v"}
 _DROP_CHARS = {"\u200b", "\u200c", "\u200d", "\ufeff", "\u00ad", "\r"}
 
-_TERMINAL = regex.compile(r"[.!?…:;]['\"”’)\]»*_]*$")
 _BULLET = regex.compile(r"^(?:[-–—•●▪◦+*]|\d{1,2}[.)\-]\s|[IVXLC]{1,5}[.)]\s|[a-zđ][)]\s)")
 _STARTS_LOWER = regex.compile(r"^[\p{Ll}]")
 
 
 def canonical_tones(text: str) -> str:
     """Move tone marks of open oa/oe/uy syllables to the traditional place (same length)."""
-    if not _TONE_RE.search(text):
+    parts: list[str] = []
+    last = 0
+    for m in _TONE_CANDIDATE.finditer(text):
+        i = m.start()
+        swap = _TONE_SWAP.get(m.group())
+        if swap is None or (i and text[i - 1] in "qQ") or _LETTER.match(text, m.end()):
+            continue
+        parts.append(text[last:i])
+        parts.extend(swap)
+        last = m.end()
+    if not parts:
         return text
-    return _TONE_RE.sub(lambda m: "".join(_TONE_SWAP[m.group(0)]), text)
+    parts.append(text[last:])
+    return "".join(parts)
 
 
 @dataclass
@@ -86,9 +99,10 @@ class TextView:
         return self.original[s:e]
 
 
-def _nfc_aligned(text: str) -> tuple[str, list[int]]:
+def _nfc_aligned(text: str) -> tuple[str, list[int] | None]:
+    """NFC text and the original offset of each of its characters (None: the identity)."""
     if unicodedata.is_normalized("NFC", text):
-        return text, list(range(len(text)))
+        return text, None
     out: list[str] = []
     pos: list[int] = []
     i, n = 0, len(text)
@@ -104,61 +118,84 @@ def _nfc_aligned(text: str) -> tuple[str, list[int]]:
     return "".join(out), pos
 
 
+# Whole-text passes instead of a loop over characters: spaces are mapped with
+# one substitution, lines are cut at their breaks, and within a line only the runs
+# of two or more spaces need offsets work (see `_tidy_line`).
+_SPACE_RE = re.compile("[" + "".join(sorted(_SPACE_CHARS)) + "]")
+_LINE_BREAK = re.compile("[\n\u2028\u2029]")
+_DROP_RE = re.compile("[" + "".join(sorted(_DROP_CHARS)) + "]")
+_SPACE_RUN = re.compile("  +")
+_CLOSERS = "'\"”’)]»*_"
+_TERMINALS = tuple(".!?…:;")
+
+
 def clean(text: str) -> TextView:
     """Build the clean, aligned working text of `text` (see the module docstring)."""
     nfc, pos = _nfc_aligned(text)
-    nfc = canonical_tones(nfc)
+    nfc = _SPACE_RE.sub(" ", canonical_tones(nfc))  # both keep the length
 
-    # Split into lines, keeping for each character its original offset.
-    lines: list[tuple[str, list[int], bool]] = []  # (line text, offsets, had trailing space)
-    cur: list[str] = []
-    cur_pos: list[int] = []
-    for ch, p in zip(nfc, pos):
-        if ch == "\n" or ch == "\u2028" or ch == "\u2029":
-            lines.append(_tidy_line(cur, cur_pos))
-            cur, cur_pos = [], []
-        elif ch in _DROP_CHARS:
-            continue
+    # Split into lines, keeping for each character its (NFC) offset: a line is
+    # (text, offsets as a list of ranges or lists, had trailing space).
+    has_drop = _DROP_RE.search(nfc) is not None
+    pieces = nfc.split("\n") if "\u2028" not in nfc and "\u2029" not in nfc \
+        else _LINE_BREAK.split(nfc)
+    lines: list[tuple[str, list, bool]] = []
+    a = 0
+    for piece in pieces:
+        if has_drop and _DROP_RE.search(piece):
+            line = _dropping_line(piece, a)
         else:
-            cur.append(" " if ch in _SPACE_CHARS else ch)
-            cur_pos.append(p)
-    lines.append(_tidy_line(cur, cur_pos))
+            t, spans = _tidy_line(piece)
+            line = (t, [range(a + i, a + j) for i, j in spans], piece.endswith(" "))
+        if line[0]:
+            lines.append(line)
+        a += len(piece) + 1  # each line break is one character
 
-    wrap = _wrap_width([len(t) for t, _, _ in lines if t])
+    wrap = _wrap_width([len(line[0]) for line in lines])
 
     out: list[str] = []
-    out_pos: list[int] = []
-    prev: tuple[str, list[int], bool] | None = None
-    pending_break_pos: int | None = None
-    for line_text, line_pos, trailing in lines:
-        if not line_text:
-            continue
+    out_idx: list[int] = []
+    seps: list[int] = []  # clean offsets of the line breaks (mapped after the last char + 1)
+    prev = None
+    for line in lines:
         if prev is not None:
-            sep = " " if _joins(prev, line_text, wrap) else "\n"
-            out.append(sep)
-            out_pos.append(pending_break_pos if pending_break_pos is not None else line_pos[0])
-        out.extend(line_text)
-        out_pos.extend(line_pos)
-        prev = (line_text, line_pos, trailing)
-        pending_break_pos = line_pos[-1] + 1
-    clean_text = "".join(out)
-    return TextView(clean_text, out_pos, text)
+            out.append(" " if _joins(prev, line[0], wrap) else "\n")
+            seps.append(len(out_idx))
+            out_idx.append(prev[1][-1][-1])  # the offset of its last character
+        out.append(line[0])
+        for part in line[1]:
+            out_idx.extend(part)
+        prev = line
+    to_orig = out_idx if pos is None else [pos[i] for i in out_idx]
+    for k in seps:
+        to_orig[k] += 1
+    return TextView("".join(out), to_orig, text)
 
 
-def _tidy_line(chars: list[str], positions: list[int]) -> tuple[str, list[int], bool]:
-    """Strip a line and collapse its runs of spaces, keeping offsets aligned."""
-    trailing = bool(chars) and chars[-1] == " "
-    out: list[str] = []
-    out_pos: list[int] = []
-    for ch, p in zip(chars, positions):
-        if ch == " " and (not out or out[-1] == " "):
-            continue
-        out.append(ch)
-        out_pos.append(p)
-    while out and out[-1] == " ":
-        out.pop()
-        out_pos.pop()
-    return "".join(out), out_pos, trailing
+def _dropping_line(piece: str, a: int) -> tuple[str, list, bool]:
+    """The line `piece` (at NFC offset `a`) without its dropped characters, tidied."""
+    idx = [a + k for k, ch in enumerate(piece) if ch not in _DROP_CHARS]
+    s = _DROP_RE.sub("", piece)
+    t, spans = _tidy_line(s)
+    return t, [idx[i:j] for i, j in spans], s.endswith(" ")
+
+
+def _tidy_line(s: str) -> tuple[str, list[tuple[int, int]]]:
+    """Strip a line and collapse its runs of spaces; also the (start, end) spans of
+    `s` that make up the result (each run keeps its first space)."""
+    body = s.strip(" ")
+    if not body:
+        return "", []
+    start = len(s) - len(s.lstrip(" "))
+    if "  " not in body:
+        return body, [(start, start + len(body))]
+    spans = []
+    i = 0
+    for m in _SPACE_RUN.finditer(body):
+        spans.append((start + i, start + m.start() + 1))
+        i = m.end()
+    spans.append((start + i, start + len(body)))
+    return _SPACE_RUN.sub(" ", body), spans
 
 
 def _wrap_width(lengths: list[int]) -> int | None:
@@ -175,12 +212,14 @@ def _wrap_width(lengths: list[int]) -> int | None:
     return width
 
 
-def _joins(prev: tuple[str, list[int], bool], nxt: str, wrap: int | None) -> bool:
+def _joins(prev: tuple[str, list, bool], nxt: str, wrap: int | None) -> bool:
     """Should the line break between `prev` and `nxt` be read as a space?"""
     text, _, trailing = prev
     if " | " in text or " | " in nxt:  # rows of a table rendered as text
         return False
-    if _TERMINAL.search(text) or _BULLET.match(nxt):
+    # The line ends with a terminal mark, maybe followed by closing quotes or
+    # brackets (r"[.!?…:;]['\"”’)\]»*_]*$"), tested without a regex scan.
+    if text.rstrip(_CLOSERS).endswith(_TERMINALS) or _BULLET.match(nxt):
         return False
     if text.endswith(("./.", "./")):
         return False

@@ -42,6 +42,7 @@ _CP1252_HIGH = {b: bytes([b]).decode("cp1252") for b in range(0x80, 0xA0)
                 if b not in (0x81, 0x8D, 0x8F, 0x90, 0x9D)}
 # Control bytes that do not occur in text files (tab, line feeds, form feed and ESC do).
 _CONTROL = frozenset(range(0, 32)) - {9, 10, 11, 12, 13, 27} | {127}
+_CONTROL_BYTES = bytes(sorted(_CONTROL))
 _SAMPLE = 64 * 1024
 
 
@@ -160,7 +161,7 @@ def _looks_binary(data: bytes) -> bool:
     head = data[:_SAMPLE]
     if b"\x00" in head:
         return True
-    bad = sum(1 for b in head if b in _CONTROL)
+    bad = len(head) - len(head.translate(None, _CONTROL_BYTES))  # how many control bytes
     return bad > max(8, len(head) // 100)
 
 

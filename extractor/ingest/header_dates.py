@@ -23,6 +23,9 @@ import regex
 
 from ..rules import load_yaml
 
+_DIGIT = regex.compile(r"\d")
+_WORD = regex.compile(r"\p{L}+")
+
 
 @dataclass(frozen=True)
 class DateLine:
@@ -77,6 +80,8 @@ def date_line(line: str, line_no: int = 0) -> DateLine | None:
     s = line.strip()
     if not s or len(s) > 80:
         return None
+    if not _DIGIT.search(s):  # every date and month pattern reads digits
+        return None
     for pat in r["months"]:
         m = pat.fullmatch(s)
         if m:
@@ -98,7 +103,7 @@ def date_line(line: str, line_no: int = 0) -> DateLine | None:
     rest = r["labels"].sub(" ", r["weekdays"].sub(" ", rest))
     for f in r["filler"]:
         rest = f.sub(" ", rest)
-    if regex.search(r"\d", rest) or len(regex.findall(r"\p{L}+", rest)) > r["max_other"]:
+    if _DIGIT.search(rest) or len(_WORD.findall(rest)) > r["max_other"]:
         return None
     iso = _iso(int(date_m["y"]), int(date_m["m"]), int(date_m["d"]))
     if not iso:

@@ -18,6 +18,7 @@ Nothing here reads bytes from files (see `encodings.py`).
 from __future__ import annotations
 
 import functools
+import re
 
 import regex
 
@@ -30,6 +31,8 @@ VNI = "VNI"
 # The characters Windows-1252 puts on bytes 0x80-0x9F (beyond Latin-1).
 CP1252_EXTRA = frozenset(
     bytes([b]).decode("cp1252") for b in range(0x80, 0xA0) if b not in (0x81, 0x8D, 0x8F, 0x90, 0x9D))
+# A character neither Latin-1 nor one of those (stdlib `re`: one scan in C).
+_NOT_CP1252 = re.compile("[^\x00-\xff" + "".join(sorted(CP1252_EXTRA)) + "]")
 
 
 # --- tables -----------------------------------------------------------------------
@@ -214,7 +217,7 @@ def convert_legacy(text: str, name: str | None) -> str:
 
 def is_cp1252_only(text: str) -> bool:
     """True if every character is one Windows-1252 (or Latin-1) can hold."""
-    return all(ord(c) < 0x100 or c in CP1252_EXTRA for c in set(text))
+    return _NOT_CP1252.search(text) is None
 
 
 def detect_legacy(text: str, margin: float = 0.15) -> str | None:

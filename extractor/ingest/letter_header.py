@@ -43,8 +43,18 @@ def _rules():
     }
 
 
+_DASHES = regex.compile(r"[\s\-–—]+")
+_SPACES = regex.compile(r"\s+")
+_RULE_LINE = regex.compile(r"[-=_*.~]{2,}")
+_DIGIT = regex.compile(r"\d")
+_TRAILING_RULE = regex.compile(r"[\s\-_=*]+$")
+_ISO = regex.compile(r"\d{4}(?:-\d{2}(?:-\d{2})?)?")
+_LETTER_DATE = regex.compile(r"ngày\s+(\d{1,2}|[.…]+)\s+tháng\s+(\d{1,2}|[.…]+)\s*,?\s*năm\s+(\d{4})")
+_ASCII_LOWER = b"abcdefghijklmnopqrstuvwxyz"
+
+
 def _squash(s: str) -> str:
-    return regex.sub(r"[\s\-–—]+", " ", s).strip().upper()
+    return _DASHES.sub(" ", s).strip().upper()
 
 
 def read_letter(lines: list[str], header_lines: int = 40) -> dict:
@@ -56,7 +66,7 @@ def read_letter(lines: list[str], header_lines: int = 40) -> dict:
         if number is None:
             m = r["number"].match(line)
             if m:
-                number = regex.sub(r"\s+", "", m["number"]).rstrip(".,;")
+                number = _SPACES.sub("", m["number"]).rstrip(".,;")
         if place is None:
             m = r["place_date"].match(line)
             if m:
@@ -81,9 +91,9 @@ def letter_date(text: str) -> str | None:
             iso = normalize_date(text)
         except Exception:
             iso = None
-        if isinstance(iso, str) and regex.fullmatch(r"\d{4}(?:-\d{2}(?:-\d{2})?)?", iso):
+        if isinstance(iso, str) and _ISO.fullmatch(iso):
             return iso
-    m = regex.search(r"ngày\s+(\d{1,2}|[.…]+)\s+tháng\s+(\d{1,2}|[.…]+)\s*,?\s*năm\s+(\d{4})", text)
+    m = _LETTER_DATE.search(text)
     if not m:
         return None
     y = int(m[3])
@@ -102,6 +112,13 @@ def letter_date(text: str) -> str | None:
 
 
 def _is_caps(line: str) -> bool:
+    """At least two letters, four in five of them capitals."""
+    # Quick refusal: if more than a fifth of the characters are ASCII lower-case
+    # letters, fewer than four in five letters can be capitals.
+    ascii_chars = line.encode("ascii", "ignore")
+    lower = len(ascii_chars) - len(ascii_chars.translate(None, _ASCII_LOWER))
+    if 5 * lower > len(line) + 1:
+        return False
     letters = [c for c in line if c.isalpha()]
     return len(letters) >= 2 and sum(c.isupper() for c in letters) >= 0.8 * len(letters)
 
@@ -112,22 +129,25 @@ def _issuer_block(head: list[str]) -> str | None:
     block: list[str] = []
     for line in head:
         s = line.strip().strip("*_").strip()
+        caps = _is_caps(s)
+        if not block and not caps:
+            continue  # before the block only capitals lines matter
         key = _squash(s)
-        stop = (not s or regex.fullmatch(r"[-=_*.~]{2,}", s) or r["number"].match(s)
+        stop = (not s or _RULE_LINE.fullmatch(s) or r["number"].match(s)
                 or r["place_date"].match(s) or r["subject"].match(s))
         if any(key.startswith(m) for m in r["mottos"]):
             continue  # the motto column beside the issuer (two-column headers)
         if any(key == h or key.startswith(h + " SỐ") for h in r["headings"]):
             stop = True
-        if block and (stop or not _is_caps(s)):
+        if block and (stop or not caps):
             break
         if stop:
             continue
-        if _is_caps(s) and not regex.search(r"\d", s):
-            block.append(regex.sub(r"[\s\-_=*]+$", "", s))
+        if caps and not _DIGIT.search(s):
+            block.append(_TRAILING_RULE.sub("", s))
     if not block:
         return None
-    return regex.sub(r"\s+", " ", " ".join(block)).strip() or None
+    return _SPACES.sub(" ", " ".join(block)).strip() or None
 
 
 def _issuer_from_number(number: str | None, place: str | None) -> str | None:
@@ -145,7 +165,7 @@ def _issuer_from_number(number: str | None, place: str | None) -> str | None:
     template = r["issuer_codes"].get(code.upper())
     if not template:
         return None
-    return regex.sub(r"\s+", " ", template.replace("{place}", place or "")).strip()
+    return _SPACES.sub(" ", template.replace("{place}", place or "")).strip()
 
 
 def _recipients(lines: list[str]) -> list[str]:

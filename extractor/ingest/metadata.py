@@ -32,9 +32,12 @@ import regex
 from ..model import Document
 from ..rules import load_yaml
 from .header_dates import date_line, find_published
-from .letter_header import read_letter
+from .letter_header import _is_caps, read_letter
 
 _SEP = regex.compile(r"\s+\|\s+")
+_SUBJECT_LABEL = regex.compile(r"^(?:V/v|V/V|Về việc|VỀ VIỆC)\s*[:.]?\s*")
+_NOT_A_TITLE = regex.compile(r"^(?:Số\b|SỐ\b|V/v|Kính gửi|CỘNG HÒA|CỘNG HOÀ|Độc lập|ĐỘC LẬP)")
+_WORD = regex.compile(r"\p{L}+")
 
 
 @functools.lru_cache(maxsize=1)
@@ -138,7 +141,14 @@ def _doc_type(head: list[str], letter: dict) -> str:
 
 def _is_heading(line: str, heading: str) -> bool:
     s = line.strip().strip("*_#").strip()
-    return s == heading or bool(regex.match(regex.escape(heading) + r"\s*(?:số\b|SỐ\b|:|$)", s))
+    if not s.startswith(heading):  # what the pattern needs first
+        return False
+    return s == heading or bool(_heading_pattern(heading).match(s))
+
+
+@functools.lru_cache(maxsize=64)
+def _heading_pattern(heading: str) -> regex.Pattern:
+    return regex.compile(regex.escape(heading) + r"\s*(?:số\b|SỐ\b|:|$)")
 
 
 def _type_code(number: str | None) -> str | None:
@@ -163,7 +173,7 @@ def _title(head: list[str], hint: str | None, doc_type: str, letter: dict) -> st
                 return line
         return hint
     if doc_type == "official_letter" and letter.get("subject"):
-        subject = regex.sub(r"^(?:V/v|V/V|Về việc|VỀ VIỆC)\s*[:.]?\s*", "", letter["subject"]).strip()
+        subject = _SUBJECT_LABEL.sub("", letter["subject"]).strip()
         return subject[:1].upper() + subject[1:] if subject else None
     if doc_type in ("plan", "report"):
         headings = _rules()["types"][doc_type][0]
@@ -192,7 +202,7 @@ def _headline(head: list[str]) -> str | None:
             return None
         if len(words) < int(cfg["title_min_words"]):
             continue
-        if regex.match(r"^(?:Số\b|SỐ\b|V/v|Kính gửi|CỘNG HÒA|CỘNG HOÀ|Độc lập|ĐỘC LẬP)", s):
+        if _NOT_A_TITLE.match(s):
             continue
         return s
     return None
@@ -205,11 +215,6 @@ def _skip_line(s: str) -> bool:
     if any(p.search(s) for p in r["chrome"]) or r["labels"].match(s):
         return True
     return False
-
-
-def _is_caps(s: str) -> bool:
-    letters = [c for c in s if c.isalpha()]
-    return len(letters) >= 2 and sum(c.isupper() for c in letters) >= 0.8 * len(letters)
 
 
 def _fold(s: str) -> str:
@@ -243,7 +248,7 @@ def _byline(lines: list[str]) -> str | None:
         m = r["byline"].match(s)
         if not m:
             return None
-        names = regex.findall(r"\p{L}+", m["name"])
+        names = _WORD.findall(m["name"])
         if any(w.casefold() in r["not_names"] for w in names):
             return None
         return s.rstrip(".").strip()

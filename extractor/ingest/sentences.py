@@ -38,12 +38,14 @@ def paragraphs(text: str) -> list[Span]:
     out: list[Span] = []
     start = 0
     n = 0
-    for i, ch in enumerate(text):
-        if ch == "\n":
-            if i > start:
-                out.append(Span(start, i, n))
-                n += 1
-            start = i + 1
+    find = text.find
+    i = find("\n")
+    while i >= 0:
+        if i > start:
+            out.append(Span(start, i, n))
+            n += 1
+        start = i + 1
+        i = find("\n", start)
     if len(text) > start:
         out.append(Span(start, len(text), n))
     return out
@@ -52,13 +54,14 @@ def paragraphs(text: str) -> list[Span]:
 def sentences(text: str) -> list[Span]:
     """Sentences of the clean text, in order, each with its paragraph number."""
     out: list[Span] = []
+    abbreviations = _abbreviations()
     for para in paragraphs(text):
         s = para.start
-        chunk = text[para.start:para.end]
-        for m in _END.finditer(chunk):
-            end = para.start + m.end()
-            word = _word_before(text, para.start + m.start())
-            if word and word.lower().rstrip(".") + "." in _abbreviations():
+        # endpos ends the string for the pattern's lookahead as the paragraph does
+        for m in _END.finditer(text, para.start, para.end):
+            end = m.end()
+            word = _word_before(text, m.start())
+            if word and word.lower().rstrip(".") + "." in abbreviations:
                 continue
             if word and len(word) == 1 and word.isupper():  # an initial: "Nguyễn V. A"
                 continue
