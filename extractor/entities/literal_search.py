@@ -165,8 +165,15 @@ class LiteralSearch:
         if ignore_case and self.usable:
             self._lowers_alike(frozenset(chr(c) for a, b in _USUAL for c in range(a, b)))
         self._usual_bad = sorted(self._bad)        # usual characters that lower-case otherwise (ſ, K)
+        self._last: list = [None, []]              # the last text searched and its matches
 
     def finditer(self, text: str) -> Iterator:
+        last = self._last
+        if last[0] is not text:                   # a text is often searched twice
+            last[:] = [text, list(self._finditer(text))]
+        return iter(last[1])
+
+    def _finditer(self, text: str) -> Iterator:
         if not self.usable:
             return self.matcher.finditer(text)
         if self.ignore_case:

@@ -368,17 +368,18 @@ def _cap_run_re() -> regex.Pattern:
 
 @functools.lru_cache(maxsize=1)
 def _cap_run_re_usual() -> tuple[re.Pattern, re.Pattern]:
-    """`_cap_run_re()` and `_TOKEN` in the standard library's `re` (faster), their classes
-    spelled out: for texts of usual characters only (literal_search.is_usual)."""
+    """`_CAP_RUN` and `_TOKEN` in the standard library's `re` (faster), their classes
+    spelled out: for texts of usual characters only (literal_search.is_usual).
+
+    The run pattern begins with its first character's class, so that `re` skips ahead
+    to the next capital in C; the lookbehinds come after that character (".": it).
+    Unlike `_cap_run_re()` it finds lone words that start with a digit too: where no
+    name begins with a digit, `_one_word` finds nothing in them.
+    """
     w, cap = usual_class(r"\w"), usual_class(r"[^\W\p{Ll}]")
-    word = cap + w + "*(?:['’]" + w + "+)*"
-    start = "(?<!" + w + ")(?<!" + w + "['’])"
-    if _cap_run_re() is _CAP_RUN:
-        runs = start + "(" + word + ")(?:" + _JOIN + word + ")*"
-    else:
-        first, digit = usual_class(r"[^\W\p{Ll}\p{Nd}]"), usual_class(r"\p{Nd}")
-        runs = (start + "(?:(" + first + w + "*(?:['’]" + w + "+)*)(?:" + _JOIN + word + ")*|"
-                + digit + w + "*(?:['’]" + w + "+)*(?:" + _JOIN + word + ")+)")
+    rest = w + "*(?:['’]" + w + "+)*"
+    first = cap + "(?<!" + w + ".)(?<!" + w + "['’].)"
+    runs = "(" + first + rest + ")(?:" + _JOIN + cap + rest + ")*"
     return re.compile(runs), re.compile(w + "+(?:['’]" + w + "+)*")
 
 
@@ -689,8 +690,7 @@ def _level_word_before(text: str, toks: list[Token], i: int, rules: dict):
 
 def _mark_bylines(text: str, mentions: list[PlaceMention]) -> None:
     """A bare name alone on one of the last lines is an author's byline, not a place."""
-    lines = [ln for ln in line_spans(text) if text[ln[0]:ln[1]].strip()]
-    tail = [(s, e, text[s:e].strip(" .-–")) for s, e in lines[-3:]]
+    tail = [(s, e, text[s:e].strip(" .-–")) for s, e in last_lines(text, 3)]
     for m in mentions:
         if m.level_word:
             continue
@@ -707,6 +707,22 @@ def line_spans(text: str) -> list[tuple[int, int]]:
     if _last_lines[0] is not text:
         _last_lines[:] = [text, _line_spans(text)]
     return list(_last_lines[1])
+
+
+def last_lines(text: str, n: int) -> list[tuple[int, int]]:
+    """(start, end) of the last `n` lines of `text` that are not blank, in text order:
+    `[ln for ln in line_spans(text) if text[slice(*ln)].strip()][-n:]`, read from the end."""
+    out = []
+    end = len(text)
+    while len(out) < n:
+        start = text.rfind("\n", 0, end) + 1
+        if text[start:end].strip():
+            out.append((start, end))
+        if start == 0:
+            break
+        end = start - 1
+    out.reverse()
+    return out
 
 
 def _line_spans(text: str) -> list[tuple[int, int]]:
@@ -759,7 +775,7 @@ def _type_fits(m: PlaceMention, u: Unit) -> bool:
 
 def resolve(mentions: list[PlaceMention], text: str, ctx: Context) -> list[PlaceMention]:
     """Decide which mentions are places and which unit each is; returns the places."""
-    parents: dict[int, list[PlaceMention]] = {}       # _parents of each mention, found once
+    parents = _chains_of(mentions, text)
     _resolve_pass(mentions, text, ctx, districts=False, parents=parents)
     # districts found so far are context for communes
     for m in mentions:
@@ -827,8 +843,63 @@ def _inside(u: Unit, parent: Unit) -> bool:
     return False
 
 
+_last_chains: list = [None, [], {}]     # the last text resolved, its mentions, their chains
+
+
+def _chains_of(mentions: list[PlaceMention], text: str) -> dict[int, tuple[list[Unit], bool]]:
+    """A dict for `_chained` results by mention index, kept for the last text and
+    mentions (the pipeline resolves a document's mentions again with a province hint;
+    the chains do not depend on the context)."""
+    last = _last_chains
+    if last[0] is not text or len(last[1]) != len(mentions) or \
+            not all(a is b for a, b in zip(last[1], mentions)):
+        last[:] = [text, list(mentions), {}]
+    return last[2]
+
+
+def _chained(mentions: list[PlaceMention], k: int, text: str) -> tuple[list[Unit], bool]:
+    """The candidates of mention k inside the parents written after it (`_parents`), and
+    whether any parent restricted them; its own candidates when none did."""
+    cands = mentions[k].candidates
+    chained = False
+    for p in _parents(mentions, k, text):
+        inside = _inside_any(p.candidates)
+        kept = [u for u in cands if inside(u)]
+        if kept:
+            cands, chained = kept, True
+    return cands, chained
+
+
+def _inside_any(parents: list[Unit]):
+    """A test of `any(_inside(u, parent) for parent in parents)`, for many units u."""
+    same = set()                     # (era, province code) of the province parents
+    current: dict[str, set] = {}     # era -> current codes of the province parents of that era
+    dists = set()                    # (era, district code) of the district parents
+    for pu in parents:
+        if pu.level == "province":
+            same.add((pu.era, pu.code))
+            current.setdefault(pu.era, set()).add(pu.current_code)
+        elif pu.level == "district":
+            dists.add((pu.era, pu.code))
+
+    def inside(u: Unit) -> bool:
+        if u.level == "province":
+            return False
+        era = u.era
+        if (era, u.province_code) in same:
+            return True
+        if any(e != era and u.current_code in codes for e, codes in current.items()):
+            return True
+        if dists and u.level == "commune":
+            if (era, u.district_code) in dists:
+                return True
+            return any((era, c) in dists for c in u.former_district_codes)
+        return False
+    return inside
+
+
 def _resolve_pass(mentions: list[PlaceMention], text: str, ctx: Context, districts: bool,
-                  parents: dict[int, list[PlaceMention]] | None = None) -> None:
+                  parents: dict[int, tuple[list[Unit], bool]] | None = None) -> None:
     parents = {} if parents is None else parents
     for k, m in enumerate(mentions):
         if m.person_cue or m.byline:
@@ -838,14 +909,10 @@ def _resolve_pass(mentions: list[PlaceMention], text: str, ctx: Context, distric
         bare = m.level_word is None
         if bare and m.inexact and m.last_token == m.first_token:
             continue                    # "CHỦ" is not "Chũ", "Tự" is not "Tư"
-        cands = list(m.candidates)
-        if k not in parents:
-            parents[k] = _parents(mentions, k, text)
-        chained = False
-        for p in parents[k]:
-            kept = [u for u in cands if any(_inside(u, pu) for pu in p.candidates)]
-            if kept:
-                cands, chained = kept, True
+        chain = parents.get(k)
+        if chain is None:
+            chain = parents[k] = _chained(mentions, k, text)
+        cands, chained = list(chain[0]), chain[1]
         if bare and not chained:
             cands = _in_context_all(cands, ctx, districts)
             # a bare province name stays a province even when a district shares it
@@ -962,4 +1029,4 @@ def find_places(text: str, *, province_hint: str | None = None, context: Context
 
 
 __all__ = ["scan", "resolve", "build_context", "find_places", "place_entity", "tokenize",
-           "PlaceMention", "Context", "Token"]
+           "PlaceMention", "Context", "Token", "line_spans", "last_lines"]
