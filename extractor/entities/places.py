@@ -319,12 +319,41 @@ def _run_plan(run: str) -> tuple:
 
 def _found(text: str, run: list[tuple[int, int]], lows: list[str], k: int, j: int, units: list[Unit],
            key: tuple[str, ...], rules: dict) -> PlaceMention | None:
-    """The mention of the name run[k..j], whose folded words `key` name `units`."""
+    """The mention of the name run[k..j], whose folded words `key` name `units`.
+
+    The same name with the same few words before it recurs ("huyện Giao Thủy", "tỉnh
+    Hải Dương"): the mention found is kept by the text from `_WINDOW` characters
+    before the name to its end, when finding it read nothing before that window.
+    """
+    name_start, name_end = run[k][0], run[j][1]
+    ws = name_start - _WINDOW if name_start > _WINDOW else 0
+    ckey = (text[ws:name_end], name_start - ws, run[j][0] - name_start, key, tuple(lows[:k]))
+    kept = _FOUND.get(ckey, _FOUND)
+    if kept is not _FOUND:
+        if kept is None:
+            return None
+        lead, cands, level_word, plural, person, inexact = kept
+        return PlaceMention(name_start - lead, name_end, name_start, name_end, list(cands),
+                            level_word=level_word, inexact=inexact, plural=plural, person_cue=person,
+                            first_token=name_start, last_token=run[j][0])
     exact_units = _exact_units(" ".join(lows[k:j + 1]), key)
-    pm = _mention_in_run(text, run, lows, k, j, exact_units or units, key, rules)
+    before = _WordsBefore(text, name_start)
+    pm = _mention_in_run(text, run, lows, k, j, exact_units or units, key, rules, before)
     if pm is not None:
         pm.inexact = not exact_units
+    if before.low >= ws:
+        if len(_FOUND) > 50_000:
+            _FOUND.clear()
+        _FOUND[ckey] = None if pm is None else (
+            name_start - pm.start, tuple(pm.candidates), pm.level_word, pm.plural, pm.person_cue, pm.inexact)
     return pm
+
+
+_WINDOW = 24
+# (text from _WINDOW before a name to its end, the name's offset in it, its last word's,
+# its key, the words of its run before it) -> the mention's (name_start - start, candidates,
+# level word, plural, person cue, inexact), or None for no mention
+_FOUND: dict[tuple, tuple | None] = {}
 
 
 _fold_word = functools.lru_cache(maxsize=1 << 16)(fold_chars)
@@ -440,11 +469,12 @@ def _name_at(text: str, pos: int) -> bool:
 class _WordsBefore:
     """The words before an offset, nearest first, read backwards on demand: get(1) is
     (start, end, lower-case word) of the word just before, get(d) of the d-th; None
-    when the text has fewer."""
-    __slots__ = ("text", "words", "pos")
+    when the text has fewer. `low` is the lowest offset read so far (-1: the text's
+    beginning was reached): nothing before it was looked at."""
+    __slots__ = ("text", "words", "pos", "low")
 
     def __init__(self, text: str, pos: int):
-        self.text, self.words, self.pos = text, [], pos
+        self.text, self.words, self.pos, self.low = text, [], pos, pos
 
     def get(self, d: int) -> tuple[int, int, str] | None:
         words = self.words
@@ -452,6 +482,8 @@ class _WordsBefore:
             # most often a word and one space: "huyện Giao Thủy"
             text, end = self.text, self.pos - 1
             start = text.rfind(" ", 0, end) + 1
+            if start - 1 < self.low:
+                self.low = start - 1
             low = _whole_word(text[start:end])
             if low is not None:
                 words.append((start, end, low))
@@ -461,9 +493,13 @@ class _WordsBefore:
                 return None
             m = _TOKEN_BEFORE.search(self.text, 0, self.pos)
             if m is None:
-                self.pos = -1
+                self.pos = self.low = -1
                 return None
             a, b = m.span()
+            # the search looked at the character before the word (and further, past a quote)
+            read = a - 1 if a and self.text[a - 1] not in "'’" else -1
+            if read < self.low:
+                self.low = read
             words.append((a, b, m.group().lower()))
             self.pos = a
         return words[d - 1]
@@ -483,10 +519,11 @@ def _whole_word(chunk: str) -> str | None:
 
 
 def _mention_in_run(text: str, run: list[tuple[int, int]], lows: list[str], k: int, j: int,
-                    units: list[Unit], key: tuple[str, ...], rules: dict) -> PlaceMention | None:
+                    units: list[Unit], key: tuple[str, ...], rules: dict,
+                    before: _WordsBefore | None = None) -> PlaceMention | None:
     """`_mention` for the name run[k..j] of a run of capitalised words."""
     name_start, name_end = run[k][0], run[j][1]
-    before = _WordsBefore(text, name_start)
+    before = _WordsBefore(text, name_start) if before is None else before
     lw, lw_start, plural = _level_word_before_name(text, before, name_start, rules)
     if lw and (lw + (lows[k],)) in rules["not_places"]:
         return None
