@@ -397,18 +397,23 @@ def _cap_run_re() -> regex.Pattern:
 
 @functools.lru_cache(maxsize=1)
 def _cap_run_re_usual() -> tuple[re.Pattern, re.Pattern]:
-    """`_CAP_RUN` and `_TOKEN` in the standard library's `re` (faster), their classes
+    """`_cap_run_re()` and `_TOKEN` in the standard library's `re` (faster), their classes
     spelled out: for texts of usual characters only (literal_search.is_usual).
 
     The run pattern begins with its first character's class, so that `re` skips ahead
     to the next capital in C; the lookbehinds come after that character (".": it).
-    Unlike `_cap_run_re()` it finds lone words that start with a digit too: where no
-    name begins with a digit, `_one_word` finds nothing in them.
+    Leaving out lone words that start with a digit: group 2 is set (for good: the
+    group is atomic) after a first digit, and then one more word must follow.
     """
     w, cap = usual_class(r"\w"), usual_class(r"[^\W\p{Ll}]")
     rest = w + "*(?:['’]" + w + "+)*"
     first = cap + "(?<!" + w + ".)(?<!" + w + "['’].)"
-    runs = "(" + first + rest + ")(?:" + _JOIN + cap + rest + ")*"
+    more = "(?:" + _JOIN + cap + rest + ")"
+    if _cap_run_re() is _CAP_RUN:
+        runs = "(" + first + rest + ")" + more + "*"
+    else:
+        digit = usual_class(r"\p{Nd}")
+        runs = "(" + first + "(?>(?<=" + digit + ")()|)" + rest + ")(?(2)" + more + "+|" + more + "*)"
     return re.compile(runs), re.compile(w + "+(?:['’]" + w + "+)*")
 
 
