@@ -248,6 +248,8 @@ def _scan_runs(text: str) -> list[PlaceMention]:
         elif usual:
             # the same words recur ("Bảo hiểm Xã hội", "Hải Dương"): their names are known
             for spans, lows, hits in _run_plan(text[a:b]):
+                if not hits and hits is not None:
+                    continue                # no name starts anywhere in this part
                 run = [(a + x, a + y) for x, y in spans]
                 if hits is None or run[0][0] < resume:
                     scan_part(run, list(lows))
@@ -322,37 +324,42 @@ def _found(text: str, run: list[tuple[int, int]], lows: list[str], k: int, j: in
     """The mention of the name run[k..j], whose folded words `key` name `units`.
 
     The same name with the same few words before it recurs ("huyện Giao Thủy", "tỉnh
-    Hải Dương"): the mention found is kept by the text from `_WINDOW` characters
-    before the name to its end, when finding it read nothing before that window.
+    Hải Dương"): the mention found is kept by the text from a few characters before
+    the name (the first of `_WINDOWS` that holds everything read) to its end.
     """
     name_start, name_end = run[k][0], run[j][1]
-    ws = name_start - _WINDOW if name_start > _WINDOW else 0
-    ckey = (text[ws:name_end], name_start - ws, run[j][0] - name_start, key, tuple(lows[:k]))
-    kept = _FOUND.get(ckey, _FOUND)
-    if kept is not _FOUND:
-        if kept is None:
-            return None
-        lead, cands, level_word, plural, person, inexact = kept
-        return PlaceMention(name_start - lead, name_end, name_start, name_end, list(cands),
-                            level_word=level_word, inexact=inexact, plural=plural, person_cue=person,
-                            first_token=name_start, last_token=run[j][0])
+    rest = (run[j][0] - name_start, key, tuple(lows[:k]))
+    for w in _WINDOWS:
+        ws = name_start - w if name_start > w else 0
+        kept = _FOUND.get((text[ws:name_end], name_start - ws, rest), _FOUND)
+        if kept is not _FOUND:
+            if kept is None:
+                return None
+            lead, cands, level_word, plural, person, inexact = kept
+            return PlaceMention(name_start - lead, name_end, name_start, name_end, list(cands),
+                                level_word=level_word, inexact=inexact, plural=plural, person_cue=person,
+                                first_token=name_start, last_token=run[j][0])
     exact_units = _exact_units(" ".join(lows[k:j + 1]), key)
     before = _WordsBefore(text, name_start)
     pm = _mention_in_run(text, run, lows, k, j, exact_units or units, key, rules, before)
     if pm is not None:
         pm.inexact = not exact_units
-    if before.low >= ws:
-        if len(_FOUND) > 50_000:
-            _FOUND.clear()
-        _FOUND[ckey] = None if pm is None else (
-            name_start - pm.start, tuple(pm.candidates), pm.level_word, pm.plural, pm.person_cue, pm.inexact)
+    for w in _WINDOWS:
+        ws = name_start - w if name_start > w else 0
+        if before.low >= ws:
+            if len(_FOUND) > 50_000:
+                _FOUND.clear()
+            _FOUND[(text[ws:name_end], name_start - ws, rest)] = None if pm is None else (
+                name_start - pm.start, tuple(pm.candidates), pm.level_word, pm.plural, pm.person_cue,
+                pm.inexact)
+            break
     return pm
 
 
-_WINDOW = 24
-# (text from _WINDOW before a name to its end, the name's offset in it, its last word's,
-# its key, the words of its run before it) -> the mention's (name_start - start, candidates,
-# level word, plural, person cue, inexact), or None for no mention
+_WINDOWS = (8, 16, 32)
+# (text from a window before a name to its end, the name's offset in it, (its last word's
+# offset in it, its key, the words of its run before it)) -> the mention's (name_start -
+# start, candidates, level word, plural, person cue, inexact), or None for no mention
 _FOUND: dict[tuple, tuple | None] = {}
 
 
