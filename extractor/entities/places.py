@@ -1001,23 +1001,33 @@ def _best(cands: list[Unit], m: PlaceMention, ctx: Context) -> list[Unit]:
     types = None if bare else _rules()["types"].get(tuple(m.level_word.split()))     # as _type_fits
     provinces_old = gazetteer().provinces_old
 
-    def rank(u: Unit) -> tuple:
+    def province_weight(u: Unit):
         prov = u.province_code if u.era == "old" else None
-        return (
-            LEVEL_RANK[u.level] if bare else 0,     # a bare name: the larger unit
-            u.in_district(district),
-            any(u.in_district(d) for d in districts),
-            prov is not None and prov == province,
-            provinces.get(prov, 0) if prov else (1 if any(
-                provinces_old[c].current_code == u.province_code for c in provinces) else 0),
-            not types or u.type in types or any(t in types for t in u.former_types),
-            u.era == "old",
-            not u.dissolved,
-        )
-    ranks = [rank(u) for u in cands]
-    order = sorted(range(len(cands)), key=ranks.__getitem__, reverse=True)
-    top = ranks[order[0]]
-    return [cands[i] for i in order if ranks[i] == top]
+        return provinces.get(prov, 0) if prov else (1 if any(
+            provinces_old[c].current_code == u.province_code for c in provinces) else 0)
+
+    # The candidates of the highest rank, in their order. A rank compares these keys in
+    # turn, so the candidates left are those with the highest value of each key in turn:
+    # a key is computed only for those left by the keys before it.
+    ranks = (
+        (lambda u: LEVEL_RANK[u.level]) if bare else None,     # a bare name: the larger unit
+        lambda u: u.in_district(district),
+        (lambda u: any(u.in_district(d) for d in districts)) if districts else None,
+        lambda u: u.era == "old" and u.province_code is not None and u.province_code == province,
+        province_weight,
+        lambda u: not types or u.type in types or any(t in types for t in u.former_types),
+        lambda u: u.era == "old",
+        lambda u: not u.dissolved,
+    )
+    for rank in ranks:
+        if rank is None:
+            continue                        # the same for all
+        values = [rank(u) for u in cands]
+        top = max(values)
+        cands = [u for u, v in zip(cands, values) if v == top]
+        if len(cands) == 1:
+            break
+    return cands
 
 
 def _propagate_lists(mentions: list[PlaceMention], text: str) -> None:
