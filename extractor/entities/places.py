@@ -760,7 +760,21 @@ def line_spans(text: str) -> list[tuple[int, int]]:
 
 def last_lines(text: str, n: int) -> list[tuple[int, int]]:
     """(start, end) of the last `n` lines of `text` that are not blank, in text order:
-    `[ln for ln in line_spans(text) if text[slice(*ln)].strip()][-n:]`, read from the end."""
+    `[ln for ln in line_spans(text) if text[slice(*ln)].strip()][-n:]`, read from the end
+    (and kept for the last text: several finders ask)."""
+    if n <= 0:
+        return []
+    last = _last_tail
+    if last[0] is not text or (last[1] < n and len(last[2]) == last[1]):
+        k = max(n, 25)                  # (officials.py reads the last 25 for a signature)
+        last[:] = [text, k, _last_lines_of(text, k)]
+    return last[2][-n:]
+
+
+_last_tail: list = [None, 0, []]        # the last text asked about, n, its last n lines
+
+
+def _last_lines_of(text: str, n: int) -> list[tuple[int, int]]:
     out = []
     end = len(text)
     while len(out) < n:
