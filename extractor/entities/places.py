@@ -1044,6 +1044,12 @@ def _best(cands: list[Unit], m: PlaceMention, ctx: Context) -> list[Unit]:
     return cands
 
 
+@functools.lru_cache(maxsize=4096)
+def _list_gap(gap: str) -> bool:
+    """Does `gap` join two items of a list (`_LIST_GAP`)? The same gaps recur (", ", " và ")."""
+    return _LIST_GAP.search(gap) is not None
+
+
 def _propagate_lists(mentions: list[PlaceMention], text: str) -> None:
     """Bare names listed next to a resolved place of the same level and parent are places too."""
     changed = True
@@ -1056,7 +1062,7 @@ def _propagate_lists(mentions: list[PlaceMention], text: str) -> None:
                 if nb is None or nb.unit is None:
                     continue
                 gap = text[nb.end:m.start] if nb.start < m.start else text[m.end:nb.start]
-                if "\n" in gap or not _LIST_GAP.search(gap):
+                if "\n" in gap or not _list_gap(gap):
                     continue
                 ref = nb.unit
                 same = [u for u in m.candidates if u.level == ref.level and u.era == ref.era and
