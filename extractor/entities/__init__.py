@@ -54,7 +54,9 @@ def find_entities(text: str, *, province_hint: str | None = None, use_ner: bool 
     persons = [(p.start, p.end) for p in people if p.type == "PERSON"]
     places = [p for p in places if not any(a <= p.start and p.end <= b for a, b in persons)]
     out = places + orgs + link_officials(people)
-    return sorted(out, key=lambda e: (e.start, -e.end, e.type))
+    # sorted by (start, -end, type), stable: the keys made in one go (no call per entity)
+    order = sorted([(e.start, -e.end, e.type, i) for i, e in enumerate(out)])
+    return [out[k[3]] for k in order]
 
 
 def document_places(text: str, entities: list[Entity], province_hint: str | None = None) -> dict:
