@@ -91,6 +91,9 @@ def _rarity(c: str) -> int:
     return 1 if c.isalpha() and not c.isascii() else 0
 
 
+_WHOLE = 9      # a phrase of words this short may be its own anchor, found where it begins
+
+
 def _anchors(forms: set[str]) -> dict[str, set[int]]:
     """Short substrings such that each form holds one: the fewer and the rarer (see
     _rarity), the faster the search. Each anchor -> where it is in the forms it stands for."""
@@ -106,8 +109,13 @@ def _anchors(forms: set[str]) -> dict[str, set[int]]:
             for c in cands[f]:
                 count[c] = count.get(c, 0) + 1
         best = max(sorted(count), key=lambda c: (_rarity(c[0]), count[c], len(c)))
-        out[best] = {f.find(best) for f in left if best in cands[f]}
-        left = {f for f in left if best not in cands[f]}
+        covered = {f for f in left if best in cands[f]}
+        if len(covered) == 1 and " " in next(iter(covered)) and len(next(iter(covered))) <= _WHOLE:
+            # a short phrase of words alone under its anchor is its own anchor: "bác sĩ"
+            # is rarer than "ác " (of "các")
+            best = next(iter(covered))
+        out.setdefault(best, set()).update(f.find(best) for f in covered)
+        left -= covered
     return out
 
 
