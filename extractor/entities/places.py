@@ -740,8 +740,11 @@ def _level_word_before(text: str, toks: list[Token], i: int, rules: dict):
 def _mark_bylines(text: str, mentions: list[PlaceMention]) -> None:
     """A bare name alone on one of the last lines is an author's byline, not a place."""
     tail = [(s, e, text[s:e].strip(" .-–")) for s, e in last_lines(text, 3)]
+    if not tail:
+        return
+    first = tail[0][0]
     for m in mentions:
-        if m.level_word:
+        if m.name_start < first or m.level_word:
             continue
         for s, e, line in tail:
             if s <= m.name_start < e and line == text[m.name_start:m.name_end]:
