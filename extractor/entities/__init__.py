@@ -26,9 +26,26 @@ from .places import place_entity, resolve, scan
 ENTITY_TYPES = ("PROVINCE", "DISTRICT", "COMMUNE", "ORG", "PERSON", "OFFICIAL")
 
 
+_last_scan: list = [None, []]       # the last text scanned and its place mentions
+
+
+def _scan(text: str) -> list:
+    """`scan(text)`, kept for the last text: the pipeline asks again about a document
+    with a province hint, and the mentions do not depend on it. Resolving sets only
+    `unit` and `group` of a mention; they are reset as `scan` leaves them."""
+    if _last_scan[0] is text:
+        mentions = _last_scan[1]
+        for m in mentions:
+            m.unit, m.group = None, []
+        return mentions
+    mentions = scan(text)
+    _last_scan[:] = [text, mentions]
+    return mentions
+
+
 def find_entities(text: str, *, province_hint: str | None = None, use_ner: bool = True) -> list[Entity]:
     """Places, organizations, officials and people of `text`, in text order."""
-    mentions = scan(text)
+    mentions = _scan(text)
     ctx = place_context(text, mentions, province_hint)
     places = [place_entity(m, text) for m in resolve(mentions, text, ctx)]
     doc = _document_places(text, places, province_hint)
@@ -37,7 +54,9 @@ def find_entities(text: str, *, province_hint: str | None = None, use_ner: bool 
     persons = [(p.start, p.end) for p in people if p.type == "PERSON"]
     places = [p for p in places if not any(a <= p.start and p.end <= b for a, b in persons)]
     out = places + orgs + link_officials(people)
-    return sorted(out, key=lambda e: (e.start, -e.end, e.type))
+    # sorted by (start, -end, type), stable: the keys made in one go (no call per entity)
+    order = sorted([(e.start, -e.end, e.type, i) for i, e in enumerate(out)])
+    return [out[k[3]] for k in order]
 
 
 def document_places(text: str, entities: list[Entity], province_hint: str | None = None) -> dict:

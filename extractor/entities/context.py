@@ -52,7 +52,8 @@ def _source_provinces(text: str) -> dict[str, float]:
     out: dict[str, float] = {}
     g = gazetteer()
     tags = _source_tags()
-    for m in _TAG.finditer(text[:2000]):
+    head = text[:2000]
+    for m in (_TAG.finditer(head) if _may_have_tag(head) else ()):
         name = tags.get(m.group(1))
         p = g.province(name) if name else None
         if p is not None:
@@ -64,6 +65,17 @@ def _source_provinces(text: str) -> dict[str, float]:
         if code:
             out[code] = out.get(code, 0) + TAG_WEIGHT
     return out
+
+
+def _may_have_tag(head: str) -> bool:
+    """Is there a "(" with only white space before it on its line and a ")" 2-7 characters
+    after it? (`_TAG` matches nothing otherwise: the search is slow, most texts have none.)"""
+    p = head.find("(")
+    while p >= 0:
+        if ")" in head[p + 2:p + 8] and not head[head.rfind("\n", 0, p) + 1:p].strip():
+            return True
+        p = head.find("(", p + 1)
+    return False
 
 
 def place_context(text: str, mentions: list[PlaceMention], province_hint: str | None = None) -> Context:

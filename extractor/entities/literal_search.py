@@ -64,12 +64,34 @@ def _alternation(strings: Iterable[str]) -> str:
     return "|".join(re.escape(s) for s in sorted(strings, key=len, reverse=True))
 
 
+def _literal_trie(strings: Iterable[str]) -> str:
+    """`_alternation(strings)` as a trie for `re` (the longest string at an offset, as
+    there; an offset is tried against the strings with its character only)."""
+    root: dict = {}
+    for w in strings:
+        node = root
+        for c in w:
+            node = node.setdefault(c, {})
+        node[""] = {}
+
+    def emit(node: dict) -> str:
+        alts = [re.escape(c) + emit(sub) for c, sub in node.items() if c]
+        if not alts:
+            return ""
+        body = alts[0] if len(alts) == 1 else "(?:" + "|".join(alts) + ")"
+        return "(?:" + body + ")?" if "" in node else body
+    return emit(root)
+
+
 def _rarity(c: str) -> int:
     """How seldom a character is in running Vietnamese text, roughly: capitals with
     diacritics, capitals, small letters with diacritics, the rest."""
     if c.isupper():
         return 3 if not c.isascii() else 2
     return 1 if c.isalpha() and not c.isascii() else 0
+
+
+_WHOLE = 9      # a phrase of words this short may be its own anchor, found where it begins
 
 
 def _anchors(forms: set[str]) -> dict[str, set[int]]:
@@ -87,8 +109,13 @@ def _anchors(forms: set[str]) -> dict[str, set[int]]:
             for c in cands[f]:
                 count[c] = count.get(c, 0) + 1
         best = max(sorted(count), key=lambda c: (_rarity(c[0]), count[c], len(c)))
-        out[best] = {f.find(best) for f in left if best in cands[f]}
-        left = {f for f in left if best not in cands[f]}
+        covered = {f for f in left if best in cands[f]}
+        if len(covered) == 1 and " " in next(iter(covered)) and len(next(iter(covered))) <= _WHOLE:
+            # a short phrase of words alone under its anchor is its own anchor: "bác sĩ"
+            # is rarer than "ác " (of "các")
+            best = next(iter(covered))
+        out.setdefault(best, set()).update(f.find(best) for f in covered)
+        left -= covered
     return out
 
 
@@ -150,13 +177,16 @@ class LiteralSearch:
         # begin `offsets[b]` before.
         offsets = _anchors(forms) if self.usable else {}
         self.anchors = sorted(offsets)
-        self.finder = re.compile(_alternation(self.anchors)) if self.usable else None
+        self.finder = re.compile(_literal_trie(self.anchors)) if self.usable else None
         self.begins = re.compile(_alternation(forms)) if self.usable else None     # a phrase begins here
         self.offsets = {b: tuple(sorted(set().union(*(offsets[a] for a in self.anchors if b.startswith(a)))))
                         for b in self.anchors}
         # offsets inside anchor b where another anchor may begin (the finder skips those)
         self.inner = {b: [d for d in range(1, len(b)) if any(a.startswith(b[d:]) or b[d:].startswith(a)
                                                              for a in self.anchors)] for b in self.anchors}
+        # per anchor: where its phrase begins (an int, most often), or (offsets, inner)
+        self._plan = {b: self.offsets[b][0] if len(self.offsets[b]) == 1 and not self.inner[b]
+                      else (self.offsets[b], self.inner[b]) for b in self.anchors}
         self._phrase_chars = sorted({c for p in phrases for c in p})
         self._any_char = regex.compile("[" + "".join(regex.escape(c) for c in self._phrase_chars) + "]", regex.I)
         self._char_res = [(c.lower(), regex.compile(regex.escape(c), regex.I)) for c in self._phrase_chars]
@@ -165,8 +195,15 @@ class LiteralSearch:
         if ignore_case and self.usable:
             self._lowers_alike(frozenset(chr(c) for a, b in _USUAL for c in range(a, b)))
         self._usual_bad = sorted(self._bad)        # usual characters that lower-case otherwise (ſ, K)
+        self._last: list = [None, []]              # the last text searched and its matches
 
     def finditer(self, text: str) -> Iterator:
+        last = self._last
+        if last[0] is not text:                   # a text is often searched twice
+            last[:] = [text, list(self._finditer(text))]
+        return iter(last[1])
+
+    def _finditer(self, text: str) -> Iterator:
         if not self.usable:
             return self.matcher.finditer(text)
         if self.ignore_case:
@@ -185,17 +222,21 @@ class LiteralSearch:
 
     def _matches(self, text: str, hay: str) -> list:
         """The pattern tried where a phrase may begin, in order, as finditer would."""
-        finder, inner, offsets = self.finder, self.inner, self.offsets
+        finder, plan, offsets = self.finder, self._plan, self.offsets
         starts = set()
         add = starts.add
         for m in finder.finditer(hay):
-            q, b = m.start(), m.group()
-            offs = offsets[b]
+            p = plan[m.group()]
+            if p.__class__ is int:
+                add(m.start() - p)
+                continue
+            q = m.start()
+            offs, inner = p
             if len(offs) == 1:
                 add(q - offs[0])
             else:
                 starts.update(q - o for o in offs)
-            for d in inner[b]:
+            for d in inner:
                 x = finder.match(hay, q + d)
                 if x is not None:
                     starts.update(q + d - o for o in offsets[x.group()])

@@ -41,7 +41,7 @@ from . import ner
 from .gazetteer import gazetteer, name_key
 from .literal_search import LiteralSearch
 from .organizations import org_key
-from .places import line_spans
+from .places import last_lines, line_spans
 
 _WORD = r"[\p{Lu}][\p{L}]*(?:['’][\p{L}]+)?"
 _NAME_RUN = regex.compile(_WORD + r"(?:[ ]" + _WORD + r"){0,5}")
@@ -223,13 +223,16 @@ class _Sentences:
 
     def __init__(self, text: str):
         self.text = text
-        self.lines = line_spans(text)
-        self.starts = [s for s, _ in self.lines]
+        self.lines: list[tuple[int, int]] = []        # (read when first asked)
+        self.starts: list[int] | None = None
         self.by_line: dict[int, list[tuple[int, int]]] = {}
         self._all: list[tuple[int, int]] | None = None
 
     def of(self, i: int) -> tuple[int, int]:
         """The (start, end) of the sentence holding offset i, (0, 0) if none (`_sentence_of`)."""
+        if self.starts is None:
+            self.lines = line_spans(self.text)
+            self.starts = [s for s, _ in self.lines]
         k = bisect.bisect_right(self.starts, i) - 1
         if k < 0:
             return 0, 0
@@ -337,10 +340,9 @@ def _signature_officials(text: str, orgs: list[Entity]) -> list[Entity]:
     letter's issuer from its letterhead (the last organization above "Số: ...").
     """
     r = _rules()
-    lines = [(s, e) for s, e in line_spans(text) if text[s:e].strip()]
+    lines = last_lines(text, 25)
     out: list[Entity] = []
-    start_at = max(0, len(lines) - 25)
-    for k in range(start_at, len(lines)):
+    for k in range(len(lines)):
         s, e = lines[k]
         line = text[s:e].strip()
         if not line.isupper():
@@ -402,8 +404,7 @@ def _other_persons(text: str, taken: list[tuple[int, int]], use_ner: bool,
                                                                 "role": "byline"}, confidence=0.8))
             taken.append((a, b))
     # an author's name alone on one of the last lines ("Hồng Dân", "Lê Văn Quyết, BHXH huyện X")
-    lines = [(s, e) for s, e in line_spans(text) if text[s:e].strip()]
-    for s, e in lines[-3:]:
+    for s, e in last_lines(text, 3):
         line = text[s:e].strip()
         lm = _LINE_NAME.match(line)
         if not lm:

@@ -13,6 +13,7 @@ Finding the places themselves is places.py's job; people are officials.py's.
 from __future__ import annotations
 
 import functools
+import re
 from dataclasses import dataclass
 
 import regex
@@ -33,6 +34,12 @@ _LEVEL_OF = {"tỉnh": "province", "thành phố": "province", "tp": "province",
 _LIST_OF_LEVELS = regex.compile(r"\s*(?:,|và)\s*(?:thành phố|thị xã|thị trấn|huyện|quận|xã|phường|tỉnh)\b",
                                 regex.I)
 _NATIONAL = regex.compile(r"[ ]+(?:Việt Nam|VIỆT NAM|Trung ương|TRUNG ƯƠNG)(?![\p{L}])")
+# What a match of _LEVEL_WORD (_LEVEL_WORD_CAPS, _NATIONAL) begins with, found fast: no
+# match without it. (No other character matches these letters ignoring case, and every
+# white space of `regex` is one of `re`.)
+_LEVEL_WORD_START = re.compile(r"[ ]+[cCnNtThHqQxXpP]")
+_LEVEL_WORD_CAPS_START = re.compile(r"\s+[cCnNtThHqQxXpP]")
+_NATIONAL_START = re.compile(r"[ ]+[VT]")
 
 
 @dataclass(frozen=True)
@@ -61,6 +68,19 @@ def _specs() -> tuple[dict[str, OrgSpec], LiteralSearch, regex.Pattern]:
     tail_stop = regex.compile(r"[,.;:()\n\"“”]|\s[-–]\s|(?<=\s)(?:" + "|".join(
         regex.escape(w) for w in sorted(stops, key=len, reverse=True)) + r")(?=\s)")
     return by_form, search, tail_stop
+
+
+@functools.lru_cache(maxsize=1)
+def _forms() -> dict[str, tuple[OrgSpec, str, bool, bool]]:
+    """form -> (spec, head: the name's beginning as reported, written in capitals?,
+    a name in capitals longer than an acronym?)."""
+    out = {}
+    for form, spec in _specs()[0].items():
+        upper = form.isupper()
+        caps = upper and len(form) > 5
+        head = spec.canonical if (caps and spec.canonical) else (form[0] + form[1:].lower() if caps else form)
+        out[form] = (spec, head, upper, caps)
+    return out
 
 
 @functools.lru_cache(maxsize=1)
@@ -104,6 +124,7 @@ def _level_key(word: str) -> str:
 def find_organizations(text: str, places: list[Entity], doc: dict | None = None) -> list[Entity]:
     """ORG entities; `places` are the place entities of `text`, `doc` its document_places()."""
     by_form, search, tail_stop = _specs()
+    forms = _forms()
     doc = doc or {}
     place_at: dict[int, Entity] = {}
     for p in places:
@@ -111,9 +132,7 @@ def find_organizations(text: str, places: list[Entity], doc: dict | None = None)
     out: list[Entity] = []
     for m in search.finditer(text):
         form = m.group()
-        spec = by_form[form]
-        head = spec.canonical if (form.isupper() and len(form) > 5 and spec.canonical) else \
-            (form[0] + form[1:].lower() if form.isupper() and len(form) > 5 else form)
+        spec, head, upper, caps = forms[form]
         end = m.end()
         plural = written_plural = False
         level = spec.level
@@ -123,13 +142,15 @@ def find_organizations(text: str, places: list[Entity], doc: dict | None = None)
         if spec.place in ("local", "required", "province", "district"):
             # both need a space first (a white space in capitals): skip the match without one
             after = text[end:end + 1]
-            upper = form.isupper()
-            lw = (_LEVEL_WORD_CAPS if upper else _LEVEL_WORD).match(text, end) \
-                if after == " " or (upper and after.isspace()) else None
+            if upper:
+                lw = _LEVEL_WORD_CAPS.match(text, end) if after.isspace() and \
+                    _LEVEL_WORD_CAPS_START.match(text, end) else None
+            else:
+                lw = _LEVEL_WORD.match(text, end) if after == " " and _LEVEL_WORD_START.match(text, end) else None
             if lw:
                 plural = written_plural = bool(lw.group("plural"))
                 level_word = _level_key(lw.group("lw"))
-                written_lw = level_word if form.isupper() else lw.group("lw")
+                written_lw = level_word if upper else lw.group("lw")
                 level = _LEVEL_OF.get(level_word)
                 ent = place_at.get(lw.start("lw"))
                 if ent is None:
@@ -142,12 +163,12 @@ def find_organizations(text: str, places: list[Entity], doc: dict | None = None)
                     end = lw.end()
                     if _LIST_OF_LEVELS.match(text, end):
                         plural = True
-            elif form.isupper() and _next_line_place(text, end, place_at) is not None:
+            elif upper and _next_line_place(text, end, place_at) is not None:
                 # two-column letterheads: "ỦY BAN NHÂN DÂN   CỘNG HÒA ...\nTỈNH LÀO CAI   Độc lập ..."
                 place_ent = _next_line_place(text, end, place_at)
                 level = place_ent.normalized.get("level")
                 level_word = written_lw = _level_key(place_ent.text.split()[0])
-            elif after == " " and _NATIONAL.match(text, end):
+            elif after == " " and _NATIONAL_START.match(text, end) and _NATIONAL.match(text, end):
                 national = True
                 end += len(_NATIONAL.match(text, end).group())
             else:
@@ -188,7 +209,6 @@ def find_organizations(text: str, places: list[Entity], doc: dict | None = None)
                 place_name, level = doc["province"], "province"
             elif want == "district" and doc.get("district"):
                 place_name = doc["district"]
-        caps = form.isupper() and len(form) > 5
         if spec.tail:
             name = head + text[m.end():end]
         elif national and spec.place != "national":

@@ -248,6 +248,8 @@ def _scan_runs(text: str) -> list[PlaceMention]:
         elif usual:
             # the same words recur ("Bảo hiểm Xã hội", "Hải Dương"): their names are known
             for spans, lows, hits in _run_plan(text[a:b]):
+                if not hits and hits is not None:
+                    continue                # no name starts anywhere in this part
                 run = [(a + x, a + y) for x, y in spans]
                 if hits is None or run[0][0] < resume:
                     scan_part(run, list(lows))
@@ -319,12 +321,46 @@ def _run_plan(run: str) -> tuple:
 
 def _found(text: str, run: list[tuple[int, int]], lows: list[str], k: int, j: int, units: list[Unit],
            key: tuple[str, ...], rules: dict) -> PlaceMention | None:
-    """The mention of the name run[k..j], whose folded words `key` name `units`."""
+    """The mention of the name run[k..j], whose folded words `key` name `units`.
+
+    The same name with the same few words before it recurs ("huyện Giao Thủy", "tỉnh
+    Hải Dương"): the mention found is kept by the text from a few characters before
+    the name (the first of `_WINDOWS` that holds everything read) to its end.
+    """
+    name_start, name_end = run[k][0], run[j][1]
+    rest = (run[j][0] - name_start, key, tuple(lows[:k]))
+    for w in _WINDOWS:
+        ws = name_start - w if name_start > w else 0
+        kept = _FOUND.get((text[ws:name_end], name_start - ws, rest), _FOUND)
+        if kept is not _FOUND:
+            if kept is None:
+                return None
+            lead, cands, level_word, plural, person, inexact = kept
+            return PlaceMention(name_start - lead, name_end, name_start, name_end, list(cands),
+                                level_word=level_word, inexact=inexact, plural=plural, person_cue=person,
+                                first_token=name_start, last_token=run[j][0])
     exact_units = _exact_units(" ".join(lows[k:j + 1]), key)
-    pm = _mention_in_run(text, run, lows, k, j, exact_units or units, key, rules)
+    before = _WordsBefore(text, name_start)
+    pm = _mention_in_run(text, run, lows, k, j, exact_units or units, key, rules, before)
     if pm is not None:
         pm.inexact = not exact_units
+    for w in _WINDOWS:
+        ws = name_start - w if name_start > w else 0
+        if before.low >= ws:
+            if len(_FOUND) > 50_000:
+                _FOUND.clear()
+            _FOUND[(text[ws:name_end], name_start - ws, rest)] = None if pm is None else (
+                name_start - pm.start, tuple(pm.candidates), pm.level_word, pm.plural, pm.person_cue,
+                pm.inexact)
+            break
     return pm
+
+
+_WINDOWS = (8, 16, 32)
+# (text from a window before a name to its end, the name's offset in it, (its last word's
+# offset in it, its key, the words of its run before it)) -> the mention's (name_start -
+# start, candidates, level word, plural, person cue, inexact), or None for no mention
+_FOUND: dict[tuple, tuple | None] = {}
 
 
 _fold_word = functools.lru_cache(maxsize=1 << 16)(fold_chars)
@@ -369,16 +405,22 @@ def _cap_run_re() -> regex.Pattern:
 @functools.lru_cache(maxsize=1)
 def _cap_run_re_usual() -> tuple[re.Pattern, re.Pattern]:
     """`_cap_run_re()` and `_TOKEN` in the standard library's `re` (faster), their classes
-    spelled out: for texts of usual characters only (literal_search.is_usual)."""
+    spelled out: for texts of usual characters only (literal_search.is_usual).
+
+    The run pattern begins with its first character's class, so that `re` skips ahead
+    to the next capital in C; the lookbehinds come after that character (".": it).
+    Leaving out lone words that start with a digit: group 2 is set (for good: the
+    group is atomic) after a first digit, and then one more word must follow.
+    """
     w, cap = usual_class(r"\w"), usual_class(r"[^\W\p{Ll}]")
-    word = cap + w + "*(?:['’]" + w + "+)*"
-    start = "(?<!" + w + ")(?<!" + w + "['’])"
+    rest = w + "*(?:['’]" + w + "+)*"
+    first = cap + "(?<!" + w + ".)(?<!" + w + "['’].)"
+    more = "(?:" + _JOIN + cap + rest + ")"
     if _cap_run_re() is _CAP_RUN:
-        runs = start + "(" + word + ")(?:" + _JOIN + word + ")*"
+        runs = "(" + first + rest + ")" + more + "*"
     else:
-        first, digit = usual_class(r"[^\W\p{Ll}\p{Nd}]"), usual_class(r"\p{Nd}")
-        runs = (start + "(?:(" + first + w + "*(?:['’]" + w + "+)*)(?:" + _JOIN + word + ")*|"
-                + digit + w + "*(?:['’]" + w + "+)*(?:" + _JOIN + word + ")+)")
+        digit = usual_class(r"\p{Nd}")
+        runs = "(" + first + "(?>(?<=" + digit + ")()|)" + rest + ")(?(2)" + more + "+|" + more + "*)"
     return re.compile(runs), re.compile(w + "+(?:['’]" + w + "+)*")
 
 
@@ -439,11 +481,12 @@ def _name_at(text: str, pos: int) -> bool:
 class _WordsBefore:
     """The words before an offset, nearest first, read backwards on demand: get(1) is
     (start, end, lower-case word) of the word just before, get(d) of the d-th; None
-    when the text has fewer."""
-    __slots__ = ("text", "words", "pos")
+    when the text has fewer. `low` is the lowest offset read so far (-1: the text's
+    beginning was reached): nothing before it was looked at."""
+    __slots__ = ("text", "words", "pos", "low")
 
     def __init__(self, text: str, pos: int):
-        self.text, self.words, self.pos = text, [], pos
+        self.text, self.words, self.pos, self.low = text, [], pos, pos
 
     def get(self, d: int) -> tuple[int, int, str] | None:
         words = self.words
@@ -451,6 +494,8 @@ class _WordsBefore:
             # most often a word and one space: "huyện Giao Thủy"
             text, end = self.text, self.pos - 1
             start = text.rfind(" ", 0, end) + 1
+            if start - 1 < self.low:
+                self.low = start - 1
             low = _whole_word(text[start:end])
             if low is not None:
                 words.append((start, end, low))
@@ -460,9 +505,13 @@ class _WordsBefore:
                 return None
             m = _TOKEN_BEFORE.search(self.text, 0, self.pos)
             if m is None:
-                self.pos = -1
+                self.pos = self.low = -1
                 return None
             a, b = m.span()
+            # the search looked at the character before the word (and further, past a quote)
+            read = a - 1 if a and self.text[a - 1] not in "'’" else -1
+            if read < self.low:
+                self.low = read
             words.append((a, b, m.group().lower()))
             self.pos = a
         return words[d - 1]
@@ -482,10 +531,11 @@ def _whole_word(chunk: str) -> str | None:
 
 
 def _mention_in_run(text: str, run: list[tuple[int, int]], lows: list[str], k: int, j: int,
-                    units: list[Unit], key: tuple[str, ...], rules: dict) -> PlaceMention | None:
+                    units: list[Unit], key: tuple[str, ...], rules: dict,
+                    before: _WordsBefore | None = None) -> PlaceMention | None:
     """`_mention` for the name run[k..j] of a run of capitalised words."""
     name_start, name_end = run[k][0], run[j][1]
-    before = _WordsBefore(text, name_start)
+    before = _WordsBefore(text, name_start) if before is None else before
     lw, lw_start, plural = _level_word_before_name(text, before, name_start, rules)
     if lw and (lw + (lows[k],)) in rules["not_places"]:
         return None
@@ -689,10 +739,12 @@ def _level_word_before(text: str, toks: list[Token], i: int, rules: dict):
 
 def _mark_bylines(text: str, mentions: list[PlaceMention]) -> None:
     """A bare name alone on one of the last lines is an author's byline, not a place."""
-    lines = [ln for ln in line_spans(text) if text[ln[0]:ln[1]].strip()]
-    tail = [(s, e, text[s:e].strip(" .-–")) for s, e in lines[-3:]]
+    tail = [(s, e, text[s:e].strip(" .-–")) for s, e in last_lines(text, 3)]
+    if not tail:
+        return
+    first = tail[0][0]
     for m in mentions:
-        if m.level_word:
+        if m.name_start < first or m.level_word:
             continue
         for s, e, line in tail:
             if s <= m.name_start < e and line == text[m.name_start:m.name_end]:
@@ -707,6 +759,36 @@ def line_spans(text: str) -> list[tuple[int, int]]:
     if _last_lines[0] is not text:
         _last_lines[:] = [text, _line_spans(text)]
     return list(_last_lines[1])
+
+
+def last_lines(text: str, n: int) -> list[tuple[int, int]]:
+    """(start, end) of the last `n` lines of `text` that are not blank, in text order:
+    `[ln for ln in line_spans(text) if text[slice(*ln)].strip()][-n:]`, read from the end
+    (and kept for the last text: several finders ask)."""
+    if n <= 0:
+        return []
+    last = _last_tail
+    if last[0] is not text or (last[1] < n and len(last[2]) == last[1]):
+        k = max(n, 25)                  # (officials.py reads the last 25 for a signature)
+        last[:] = [text, k, _last_lines_of(text, k)]
+    return last[2][-n:]
+
+
+_last_tail: list = [None, 0, []]        # the last text asked about, n, its last n lines
+
+
+def _last_lines_of(text: str, n: int) -> list[tuple[int, int]]:
+    out = []
+    end = len(text)
+    while len(out) < n:
+        start = text.rfind("\n", 0, end) + 1
+        if text[start:end].strip():
+            out.append((start, end))
+        if start == 0:
+            break
+        end = start - 1
+    out.reverse()
+    return out
 
 
 def _line_spans(text: str) -> list[tuple[int, int]]:
@@ -759,7 +841,7 @@ def _type_fits(m: PlaceMention, u: Unit) -> bool:
 
 def resolve(mentions: list[PlaceMention], text: str, ctx: Context) -> list[PlaceMention]:
     """Decide which mentions are places and which unit each is; returns the places."""
-    parents: dict[int, list[PlaceMention]] = {}       # _parents of each mention, found once
+    parents = _chains_of(mentions, text)
     _resolve_pass(mentions, text, ctx, districts=False, parents=parents)
     # districts found so far are context for communes
     for m in mentions:
@@ -827,8 +909,63 @@ def _inside(u: Unit, parent: Unit) -> bool:
     return False
 
 
+_last_chains: list = [None, [], {}]     # the last text resolved, its mentions, their chains
+
+
+def _chains_of(mentions: list[PlaceMention], text: str) -> dict[int, tuple[list[Unit], bool]]:
+    """A dict for `_chained` results by mention index, kept for the last text and
+    mentions (the pipeline resolves a document's mentions again with a province hint;
+    the chains do not depend on the context)."""
+    last = _last_chains
+    if last[0] is not text or len(last[1]) != len(mentions) or \
+            not all(a is b for a, b in zip(last[1], mentions)):
+        last[:] = [text, list(mentions), {}]
+    return last[2]
+
+
+def _chained(mentions: list[PlaceMention], k: int, text: str) -> tuple[list[Unit], bool]:
+    """The candidates of mention k inside the parents written after it (`_parents`), and
+    whether any parent restricted them; its own candidates when none did."""
+    cands = mentions[k].candidates
+    chained = False
+    for p in _parents(mentions, k, text):
+        inside = _inside_any(p.candidates)
+        kept = [u for u in cands if inside(u)]
+        if kept:
+            cands, chained = kept, True
+    return cands, chained
+
+
+def _inside_any(parents: list[Unit]):
+    """A test of `any(_inside(u, parent) for parent in parents)`, for many units u."""
+    same = set()                     # (era, province code) of the province parents
+    current: dict[str, set] = {}     # era -> current codes of the province parents of that era
+    dists = set()                    # (era, district code) of the district parents
+    for pu in parents:
+        if pu.level == "province":
+            same.add((pu.era, pu.code))
+            current.setdefault(pu.era, set()).add(pu.current_code)
+        elif pu.level == "district":
+            dists.add((pu.era, pu.code))
+
+    def inside(u: Unit) -> bool:
+        if u.level == "province":
+            return False
+        era = u.era
+        if (era, u.province_code) in same:
+            return True
+        if any(e != era and u.current_code in codes for e, codes in current.items()):
+            return True
+        if dists and u.level == "commune":
+            if (era, u.district_code) in dists:
+                return True
+            return any((era, c) in dists for c in u.former_district_codes)
+        return False
+    return inside
+
+
 def _resolve_pass(mentions: list[PlaceMention], text: str, ctx: Context, districts: bool,
-                  parents: dict[int, list[PlaceMention]] | None = None) -> None:
+                  parents: dict[int, tuple[list[Unit], bool]] | None = None) -> None:
     parents = {} if parents is None else parents
     for k, m in enumerate(mentions):
         if m.person_cue or m.byline:
@@ -838,14 +975,10 @@ def _resolve_pass(mentions: list[PlaceMention], text: str, ctx: Context, distric
         bare = m.level_word is None
         if bare and m.inexact and m.last_token == m.first_token:
             continue                    # "CHỦ" is not "Chũ", "Tự" is not "Tư"
-        cands = list(m.candidates)
-        if k not in parents:
-            parents[k] = _parents(mentions, k, text)
-        chained = False
-        for p in parents[k]:
-            kept = [u for u in cands if any(_inside(u, pu) for pu in p.candidates)]
-            if kept:
-                cands, chained = kept, True
+        chain = parents.get(k)
+        if chain is None:
+            chain = parents[k] = _chained(mentions, k, text)
+        cands, chained = list(chain[0]), chain[1]
         if bare and not chained:
             cands = _in_context_all(cands, ctx, districts)
             # a bare province name stays a province even when a district shares it
@@ -885,23 +1018,39 @@ def _best(cands: list[Unit], m: PlaceMention, ctx: Context) -> list[Unit]:
     types = None if bare else _rules()["types"].get(tuple(m.level_word.split()))     # as _type_fits
     provinces_old = gazetteer().provinces_old
 
-    def rank(u: Unit) -> tuple:
+    def province_weight(u: Unit):
         prov = u.province_code if u.era == "old" else None
-        return (
-            LEVEL_RANK[u.level] if bare else 0,     # a bare name: the larger unit
-            u.in_district(district),
-            any(u.in_district(d) for d in districts),
-            prov is not None and prov == province,
-            provinces.get(prov, 0) if prov else (1 if any(
-                provinces_old[c].current_code == u.province_code for c in provinces) else 0),
-            not types or u.type in types or any(t in types for t in u.former_types),
-            u.era == "old",
-            not u.dissolved,
-        )
-    ranks = [rank(u) for u in cands]
-    order = sorted(range(len(cands)), key=ranks.__getitem__, reverse=True)
-    top = ranks[order[0]]
-    return [cands[i] for i in order if ranks[i] == top]
+        return provinces.get(prov, 0) if prov else (1 if any(
+            provinces_old[c].current_code == u.province_code for c in provinces) else 0)
+
+    # The candidates of the highest rank, in their order. A rank compares these keys in
+    # turn, so the candidates left are those with the highest value of each key in turn:
+    # a key is computed only for those left by the keys before it.
+    ranks = (
+        (lambda u: LEVEL_RANK[u.level]) if bare else None,     # a bare name: the larger unit
+        lambda u: u.in_district(district),
+        (lambda u: any(u.in_district(d) for d in districts)) if districts else None,
+        lambda u: u.era == "old" and u.province_code is not None and u.province_code == province,
+        province_weight,
+        lambda u: not types or u.type in types or any(t in types for t in u.former_types),
+        lambda u: u.era == "old",
+        lambda u: not u.dissolved,
+    )
+    for rank in ranks:
+        if rank is None:
+            continue                        # the same for all
+        values = [rank(u) for u in cands]
+        top = max(values)
+        cands = [u for u, v in zip(cands, values) if v == top]
+        if len(cands) == 1:
+            break
+    return cands
+
+
+@functools.lru_cache(maxsize=4096)
+def _list_gap(gap: str) -> bool:
+    """Does `gap` join two items of a list (`_LIST_GAP`)? The same gaps recur (", ", " và ")."""
+    return _LIST_GAP.search(gap) is not None
 
 
 def _propagate_lists(mentions: list[PlaceMention], text: str) -> None:
@@ -916,7 +1065,7 @@ def _propagate_lists(mentions: list[PlaceMention], text: str) -> None:
                 if nb is None or nb.unit is None:
                     continue
                 gap = text[nb.end:m.start] if nb.start < m.start else text[m.end:nb.start]
-                if "\n" in gap or not _LIST_GAP.search(gap):
+                if "\n" in gap or not _list_gap(gap):
                     continue
                 ref = nb.unit
                 same = [u for u in m.candidates if u.level == ref.level and u.era == ref.era and
@@ -962,4 +1111,4 @@ def find_places(text: str, *, province_hint: str | None = None, context: Context
 
 
 __all__ = ["scan", "resolve", "build_context", "find_places", "place_entity", "tokenize",
-           "PlaceMention", "Context", "Token"]
+           "PlaceMention", "Context", "Token", "line_spans", "last_lines"]
