@@ -39,7 +39,7 @@ import regex
 
 from .date_grammar import grammar
 from .masks import Blocked, url_spans
-from .spans import DateMention
+from .spans import DateMention, date_mention
 from .spelled import spelled_value
 
 _WHITESPACE = regex.compile(r"\s+")
@@ -575,9 +575,8 @@ def _mention(text: str, it: _Item) -> DateMention:
     lo = w.lo.isoformat() if w.lo else None
     hi = w.hi.isoformat() if w.hi else None
     kind = "relative" if w.value is None and w.needs_ref else w.kind  # no reference to resolve it
-    return DateMention(start=start, end=it.end, text=text[start:it.end], value=w.value,
-                       start_iso=lo, end_iso=hi, kind=kind, asof=asof,
-                       needs_reference=w.needs_ref, relation=relation)
+    return date_mention(start, it.end, text[start:it.end], w.value, lo, hi, kind, asof,
+                        w.needs_ref, relation)
 
 
 # --------------------------------------------------------------------------- one span

@@ -21,6 +21,7 @@ Nothing here reads words, signs, multipliers or percent signs; see `numbers.py`.
 """
 from __future__ import annotations
 
+import functools
 from decimal import Decimal
 
 import regex
@@ -36,6 +37,7 @@ def read_figure(raw: str, role: str | None = None) -> tuple[Decimal, bool] | Non
     return None if got is None else (got[0], got[1])
 
 
+@functools.lru_cache(maxsize=8192)  # the same figures come back again and again
 def read_figure_readings(raw: str, role: str | None = None) -> tuple[Decimal, bool, Decimal | None] | None:
     """(value, ambiguous, the other reading when the separators allow two)."""
     raw = raw.strip()

@@ -103,22 +103,22 @@ class Blocked:
     def __init__(self, spans: list[tuple[int, int]] | None):
         self.spans = merge(list(spans or []))
         self.starts = [s for s, _ in self.spans]
+        self.ends = [e for _, e in self.spans]
 
     def hit(self, start: int, end: int) -> bool:
         """Whether [start, end) touches any span."""
-        if not self.spans:
+        starts = self.starts
+        if not starts:
             return False
-        i = bisect.bisect_right(self.starts, start) - 1
-        for j in (i, i + 1):
-            if 0 <= j < len(self.spans):
-                s, e = self.spans[j]
-                if s < end and start < e:
-                    return True
-        return False
+        i = bisect.bisect_right(starts, start)
+        # the span starting at or before `start`, then the one after it
+        if i and starts[i - 1] < end and start < self.ends[i - 1]:
+            return True
+        return i < len(starts) and starts[i] < end and start < self.ends[i]
 
     def end_of(self, pos: int) -> int | None:
         """End of the span holding `pos`, or None."""
         i = bisect.bisect_right(self.starts, pos) - 1
-        if i >= 0 and self.spans[i][0] <= pos < self.spans[i][1]:
-            return self.spans[i][1]
+        if i >= 0 and pos < self.ends[i]:  # starts[i] <= pos by the bisection
+            return self.ends[i]
         return None

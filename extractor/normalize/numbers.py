@@ -30,9 +30,9 @@ from .dates import time_spans
 from .figures import read_figure_readings
 from .number_grammar import grammar
 from .number_tail import Piece, closer_after, figure_chain, percent_after, range_end, unit_after
-from .spans import NumberMention
+from .spans import NumberMention, number_mention
 from .spelled import spelled_value, vocabulary
-from .vocab import words_before
+from .vocab import words_before_if
 
 _WS = regex.compile(r"\s+")
 _WORD = regex.compile(r"\S+")
@@ -62,7 +62,8 @@ def _lower(text: str) -> str:
 def _cores(text: str, spelled_anywhere: bool) -> list[tuple[int, str, regex.Match]]:
     """Where a number may start: every figure, and runs of number words."""
     gr = grammar()
-    cores = [(m.start("fig"), "fig", m) for m in gr.figure_scan.finditer(text)]
+    cores = [(m.start(1), "fig", m) for m in gr.figure_scan.finditer(text)]  # group 1: "fig"
+    spelled = []
     low = _lower(text)
     n = len(low)
     starts = gr.spelled_any_start if spelled_anywhere else gr.spelled_start
@@ -79,8 +80,10 @@ def _cores(text: str, spelled_anywhere: bool) -> list[tuple[int, str, regex.Matc
             if not alone and word not in gr.multipliers and not (
                     unit_after(text, run.end()) or percent_after(text, run.end())):
                 continue  # a lone "năm", "một", "không" with no unit after it
-        cores.append((p, "sp", run))
-    cores.sort(key=lambda c: c[0])
+        spelled.append((p, "sp", run))
+    if spelled:  # (the figures are in order already)
+        cores += spelled
+        cores.sort(key=lambda c: c[0])
     return cores
 
 
@@ -94,12 +97,15 @@ def scan_numbers(text: str, blocked: list[tuple[int, int]] | None = None, *,
     """
     gr = grammar()
     bl = masks.Blocked(blocked)
+    end_of = bl.end_of
     out: list[NumberMention] = []
     pos = 0
     for start, kind, m in _cores(text, spelled_anywhere):
-        if start < pos or bl.end_of(start) is not None:
+        if start < pos or end_of(start) is not None:
             continue
-        words = words_before(text, start, gr.max_phrase)
+        # all the words a phrase table may want, or just the nearest one when
+        # no table can end with it
+        words = words_before_if(text, start, gr.max_phrase, gr.near_words)
         if _is_document(words):  # "Quyết định số 861", "Nghị quyết 21"
             pos = m.end()
             continue
@@ -112,7 +118,9 @@ def scan_numbers(text: str, blocked: list[tuple[int, int]] | None = None, *,
 
 def _is_document(words: list[tuple[int, str]]) -> bool:
     gr = grammar()
-    if words and words[0][1] == "số":
+    if not words or words[0][1] not in gr.near_words:
+        return False  # no table's phrase ends with the nearest word
+    if words[0][1] == "số":
         return gr.documents_any.before(words[1:]) is not None
     return gr.documents.before(words) is not None
 
@@ -128,7 +136,8 @@ def _read_at(text: str, core_kind: str, m: regex.Match, bl: masks.Blocked,
     gr = grammar()
     if core_kind == "fig":
         first = figure_chain(text, m.start("fig"), m.end("fig"))
-        if bl.hit(first["start"], first["end"]):  # its ratio or scale word is part of a date
+        # its ratio or scale word is part of a date (a bare figure is kept as it is)
+        if first["end"] != m.end("fig") and bl.hit(first["start"], first["end"]):
             first = {"kind": "figure", "raw": m.group("fig"), "start": m.start("fig"),
                      "end": m.end("fig"), "tokens": [], "scale": None}
     else:
@@ -191,10 +200,9 @@ def _read_at(text: str, core_kind: str, m: regex.Match, bl: masks.Blocked,
         unit_text = unit_p.text
         if unit == "vnd" and first.get("mult_start") is not None and second is None:
             unit_text = text[first["mult_start"]:unit_p.end]
-    return NumberMention(start=start, end=end, text=text[start:end], value=value,
-                         value_start=core_start, value_end=value_end, unit=unit,
-                         unit_text=unit_text, qualifier=qualifier, ambiguous=bool(ambiguous),
-                         kind=kind, denominator=first.get("ratio"), alternative=alternative)
+    return number_mention(start, end, text[start:end], value, core_start, value_end, unit,
+                          unit_text, qualifier, bool(ambiguous), kind, first.get("ratio"),
+                          alternative)
 
 
 def _before(text: str, core_start: int, words: list[tuple[int, str]], opened: bool,
@@ -206,6 +214,10 @@ def _before(text: str, core_start: int, words: list[tuple[int, str]], opened: bo
     ("cao hơn 0,15%"); a label word ("thứ", "khu vực") makes it an ordinal.
     """
     gr = grammar()
+    if not words or words[0][1] not in gr.near_words:  # no table's phrase can end here
+        if qualifier is None:
+            qualifier, core_start = _symbol_before(text, core_start, qualifier, gr.qualifier_symbols)
+        return core_start, qualifier, False
     start, used = core_start, 0
     if opened:
         hit = gr.openers.before(words)
@@ -235,6 +247,8 @@ def _before(text: str, core_start: int, words: list[tuple[int, str]], opened: bo
 def _symbol_before(text: str, start: int, qualifier, symbols: dict):
     """A qualifier sign right before the figure ("> 90%", "≥95%")."""
     j = start - 1 if text[start - 1:start] == " " else start
+    if text[j - 1:j] not in grammar().qualifier_symbol_ends:
+        return qualifier, start
     for width in (2, 1):
         sign = text[max(0, j - width):j]
         if len(sign) == width and sign in symbols and not text[j - width - 1:j - width].isalnum():

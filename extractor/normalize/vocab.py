@@ -59,6 +59,31 @@ def words_before(text: str, pos: int, k: int = 4) -> list[tuple[int, str]]:
     return out
 
 
+def words_before_if(text: str, pos: int, k: int, wanted: frozenset) -> list[tuple[int, str]]:
+    """`words_before(text, pos, k)` when the nearest word is in `wanted`; otherwise
+    only that nearest word (or []), which is all a phrase look-up ending with a
+    word of `wanted` needs to fail. Most figures have no such word before them."""
+    lo = pos - 16 * k
+    if lo < 0:
+        lo = 0
+    if pos <= lo or text[pos - 1] != " ":
+        return []
+    sp = text.rfind(" ", lo, pos - 1)
+    start = sp + 1 if sp >= 0 else lo
+    piece = text[start:pos - 1]
+    if not piece.isalpha():
+        j = len(piece)
+        while j > 0 and piece[j - 1].isalpha():
+            j -= 1
+        if j == len(piece):
+            return []
+        start, piece = start + j, piece[j:]
+    word = piece.lower()
+    if word in wanted:
+        return words_before(text, pos, k)
+    return [(start, word)]
+
+
 class PhraseTable:
     """Phrases (lower case, single-spaced) looked up by the words before a figure."""
 
