@@ -43,6 +43,7 @@ _EW = r"(?![\p{L}0-9])"                                # a word ends here
 @dataclass(frozen=True)
 class DateGrammar:
     by_lead: dict         # lead word (lower case) or "#" -> pattern of the branches it can start
+    by_lead_groups: dict  # lead -> ((form, marker group number, ((name, number), ...)), ...)
     anchors: re.Pattern   # lower-cased text: where a figure-less atom may start
     lookback_leads: frozenset   # lead words worth trying a few words before a figure
     number_leads: frozenset     # spelled 1..12 that may stand before "tháng", "năm"...
@@ -107,6 +108,19 @@ def _factored(phrases) -> str:
 
 def _firsts(words) -> set[str]:
     return {str(w).lower().split()[0] for w in words if str(w).strip()}
+
+
+def _branch_groups(pattern: regex.Pattern, forms: list[str], branches: dict) -> tuple:
+    """For each branch of `pattern`: its form, the number of its `f_<form>` marker
+    group and the (name, number) of its own named groups. Reading these few from
+    `match.groups()` is much cheaper than `match.groupdict()` over every branch
+    (a name used in several branches is one group in `regex`)."""
+    index = pattern.groupindex
+    out = []
+    for form in forms:
+        names = sorted(regex.compile(branches[form], FLAGS).groupindex, key=index.__getitem__)
+        out.append((form, index[f"f_{form}"], tuple((n, index[n]) for n in names)))
+    return tuple(out)
 
 
 @functools.lru_cache(maxsize=None)
@@ -212,6 +226,8 @@ def grammar() -> DateGrammar:
             by_lead_forms.setdefault(lead, []).append(form)
     by_lead = {lead: regex.compile("|".join(f"(?P<f_{k}>){branches[k]}" for k in forms), FLAGS)
                for lead, forms in by_lead_forms.items()}
+    by_lead_groups = {lead: _branch_groups(by_lead[lead], forms, branches)
+                      for lead, forms in by_lead_forms.items()}
     # Places where an atom with no figure may start (plain lower-case phrases).
     pos_words = list(word_map(y["positions"]))
     unit_words = list(y["year_words"]) + list(y["month_words"]) + list(y["quarter_words"])
@@ -260,6 +276,7 @@ def grammar() -> DateGrammar:
         datetime_gap=datetime_gap,
         range_dash=regex.compile(r"^\s*[" + dashes + r"]\s*$"),
         by_lead=by_lead,
+        by_lead_groups=by_lead_groups,
         anchors=anchors,
         lookback_leads=frozenset(lookback),
         number_leads=frozenset(num_leads),

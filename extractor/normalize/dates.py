@@ -135,9 +135,7 @@ def _atom_at(text: str, pos: int) -> Atom | None:
     m = pat.match(text, pos)
     if m is None or m.end() <= m.start():
         return None
-    gd = m.groupdict()
-    form = _form_of(gd)
-    g = {k: v for k, v in gd.items() if v is not None and not k.startswith("f_")}
+    form, g = _form_and_groups(m.groups(), gr.by_lead_groups[lead])
     atom = Atom(form, m.start(), m.end(), g)
     if not _keep(atom, text):
         return None
@@ -151,10 +149,12 @@ def _atom_at(text: str, pos: int) -> Atom | None:
     return atom
 
 
-def _form_of(gd: dict) -> str:
-    for k, v in gd.items():
-        if v is not None and k.startswith("f_"):
-            return k[2:]
+def _form_and_groups(values: tuple, branches: tuple) -> tuple[str, dict]:
+    """The form of the branch that matched and its groups that took part, from
+    `match.groups()` and the branch table of date_grammar (`by_lead_groups`)."""
+    for form, marker, names in branches:
+        if values[marker - 1] is not None:
+            return form, {n: values[i - 1] for n, i in names if values[i - 1] is not None}
     raise AssertionError("no form marker matched")  # every branch has one
 
 
