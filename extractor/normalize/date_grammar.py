@@ -95,15 +95,21 @@ def _factored(phrases) -> str:
     for p in phrases:
         first, _, rest = " ".join(str(p).lower().split()).partition(" ")
         groups.setdefault(first, set()).add(rest)
-    parts = []
-    for first in sorted(groups, key=lambda w: (-len(w), w)):
+    firsts = sorted(groups, key=lambda w: (-len(w), w))
+    parts, by_char = [], {}
+    for first in firsts:
         rests = sorted((r for r in groups[first] if r), key=lambda w: (-len(w), w))
         tail = ""
         if rests:
             tail = "(?: (?:" + "|".join(re.escape(r) for r in rests) + "))"
             tail += "?" if "" in groups[first] else ""
         parts.append(re.escape(first) + tail)
-    return "|".join(parts)
+        by_char.setdefault(first[0], []).append(re.escape(first[1:]) + tail)
+    if any(a != b and b.startswith(a) for a in firsts for b in firsts):
+        return "|".join(parts)
+    # No first word begins another, so at most one can match at a place: grouped
+    # by their first letter as well (the same matches, found faster).
+    return "|".join(re.escape(c) + "(?:" + "|".join(ps) + ")" for c, ps in by_char.items())
 
 
 def _firsts(words) -> set[str]:
