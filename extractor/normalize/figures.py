@@ -43,12 +43,12 @@ def read_figure_readings(raw: str, role: str | None = None) -> tuple[Decimal, bo
     raw = raw.strip()
     if raw.isdigit() and raw.isascii():
         return Decimal(raw), False, None
-    if _SPACED.fullmatch(raw):
+    if " " in raw and _SPACED.fullmatch(raw):
         return Decimal(raw.replace(" ", "")), False, None
     groups = raw.replace(",", ".").split(".")
     if not all(g.isdigit() and g.isascii() for g in groups):
         return None
-    seps = [c for c in raw if c in ".,"]
+    seps = [c for c in raw if c == "." or c == ","]
     if len(set(seps)) == 1:
         if len(seps) > 1:
             if 1 <= len(groups[0]) <= 3 and all(len(g) == 3 for g in groups[1:]):

@@ -135,6 +135,9 @@ def figure_chain(text: str, s: int, e: int) -> dict:
             out["ratio"] = int(den)
             out["end"] = j
             return out
+    c0 = text[e:e + 1]
+    if not (c0 == " " and text[e + 1:e + 2] in gr.multiplier_initials or c0.isalpha()):
+        return out  # no scale word can follow (what _scale_after checks first)
     first = _scale_after(text, e)
     if first is None:
         return out

@@ -133,27 +133,33 @@ def _read_at(text: str, core_kind: str, m: regex.Match, bl: masks.Blocked,
              words: list[tuple[int, str]], spelled_anywhere: bool,
              role_hint: str | None) -> NumberMention | None:
     """The number expression whose core is `m`, extended both ways."""
-    gr = grammar()
+    hit = bl.hit
     if core_kind == "fig":
-        first = figure_chain(text, m.start("fig"), m.end("fig"))
+        s, e = m.span(1)  # the group "fig"
+        first = figure_chain(text, s, e)
         # its ratio or scale word is part of a date (a bare figure is kept as it is)
-        if first["end"] != m.end("fig") and bl.hit(first["start"], first["end"]):
-            first = {"kind": "figure", "raw": m.group("fig"), "start": m.start("fig"),
-                     "end": m.end("fig"), "tokens": [], "scale": None}
+        if first["end"] != e and hit(s, first["end"]):
+            first = {"kind": "figure", "raw": m.group(1), "start": s, "end": e,
+                     "tokens": [], "scale": None}
+        pct = None
     else:
         first = _spelled_chain(text, m, spelled_anywhere)
-    if first is None:
-        return None
+        if first is None:
+            return None
+        pct = first["percent"]
     core_start = first["start"]
     value_end = first["end"]
-    pct = _free(bl, percent_after(text, value_end)) if not first.get("percent") else first["percent"]
+    if not pct:
+        pct = percent_after(text, value_end)
+        if pct is not None and hit(pct.start, pct.end):
+            pct = None
     if pct is not None:
         value_end = max(value_end, pct.end)
     # a range: "97-98%", "từ 97 đến 98%", "1-2 triệu"
     second = None
     if first["kind"] == "figure" and first.get("ratio") is None:
         second = range_end(text, value_end, pct)
-        if second is not None and bl.hit(second[0]["start"], second[2]):
+        if second is not None and hit(second[0]["start"], second[2]):
             second = None
     unit_p, alternative = None, None
     if second is not None:
@@ -174,7 +180,9 @@ def _read_at(text: str, core_kind: str, m: regex.Match, bl: masks.Blocked,
             second, unit_p = None, None
     if second is None:
         if pct is None:
-            unit_p = _free(bl, unit_after(text, value_end))
+            unit_p = unit_after(text, value_end)
+            if unit_p is not None and hit(unit_p.start, unit_p.end):
+                unit_p = None
         unit, ukind = _unit_of(unit_p)
         v, ambiguous, other = _value(first, _role(first, pct, unit, role_hint))
         if v is None:
@@ -189,7 +197,7 @@ def _read_at(text: str, core_kind: str, m: regex.Match, bl: masks.Blocked,
     if first["kind"] == "spelled" and not spelled_anywhere:
         if not (unit_p or pct or first.get("scaled") or first.get("fraction")):
             return None
-    qualifier = gr.closers[closer.text.lower()] if closer else None
+    qualifier = grammar().closers[closer.text.lower()] if closer else None
     start, qualifier, label = _before(text, core_start, words, second is not None or closer is not None,
                                       qualifier, pct is None)
     kind = _kind(first, pct, unit, ukind, label)
