@@ -32,7 +32,7 @@ from .number_grammar import grammar
 from .number_tail import Piece, closer_after, figure_chain, percent_after, range_end, unit_after
 from .spans import NumberMention, number_mention
 from .spelled import spelled_value, vocabulary
-from .vocab import words_before_if
+from .vocab import lowered, words_before_if
 
 _WS = regex.compile(r"\s+")
 _WORD = regex.compile(r"\S+")
@@ -51,10 +51,8 @@ def _as_number(d: Decimal) -> int | float:
 
 
 def _lower(text: str) -> str:
-    low = text.lower()
-    if len(low) == len(text):
-        return low
-    return "".join(c.lower() if len(c.lower()) == 1 else c for c in text)
+    """Lower case with the same length (a few characters grow when lowered)."""
+    return lowered(text)[1]
 
 
 # --------------------------------------------------------------------------- scanning

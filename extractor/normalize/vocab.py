@@ -27,6 +27,23 @@ def word_map(mapping: dict) -> dict[str, object]:
     return {" ".join(str(k).lower().split()): v for k, v in (mapping or {}).items()}
 
 
+_last_lower: tuple = (None, "", "")  # the last text lowered, its lower(), its same-length lower
+
+
+def lowered(text: str) -> tuple[str, str]:
+    """(text.lower(), the same keeping the length: a character whose lower case is
+    longer stays as it is), remembered for the last text (the number and date
+    finders and the masks all lower the same text in turn)."""
+    global _last_lower
+    last = _last_lower  # one read: safe if threads share the module
+    if last[0] is not text:
+        low = text.lower()
+        same = low if len(low) == len(text) else "".join(
+            c.lower() if len(c.lower()) == 1 else c for c in text)
+        last = _last_lower = (text, low, same)
+    return last[1], last[2]
+
+
 def words_before(text: str, pos: int, k: int = 4) -> list[tuple[int, str]]:
     """Up to `k` words right before `pos`, nearest first, as (start, lower-case word).
 
