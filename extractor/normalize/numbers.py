@@ -41,6 +41,7 @@ _SIGN = regex.compile(r"^(?:(?P<neg>[\-−‒–]\s?(?=[0-9]))|\+\s?(?=[0-9]))")
 _WRAP = regex.compile(r"^[\s(\[“\"']+|[\s)\]”\"'.,;:!?]+$")
 _VULGAR = {"½": Decimal("0.5"), "¼": Decimal("0.25"), "¾": Decimal("0.75"),
            "⅓": Decimal(1) / 3, "⅔": Decimal(2) / 3}
+_DIGITS = frozenset("0123456789")
 _COUNT_UNITS = {"person": "count", "card": "count", "unit": "count", "vnd": "money"}
 
 
@@ -69,6 +70,9 @@ def _cores(text: str, spelled_anywhere: bool) -> list[tuple[int, str, regex.Matc
         p, e = m.start(), m.end()
         if (p and low[p - 1].isalnum()) or (e < n and low[e].isalnum()):
             continue
+        if not spelled_anywhere and low[e:e + 1] == " " and low[e + 1:e + 2] in _DIGITS \
+                and low[p:e] not in gr.multipliers:
+            continue  # "năm 2022": the run is this word alone, with no unit nor percent after
         run = gr.spelled_run.match(text, p)
         if run is None:
             continue
