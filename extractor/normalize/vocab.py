@@ -116,8 +116,10 @@ class PhraseTable:
         """Longest phrase made of the nearest words: (number of words, phrase)."""
         if not words or words[0][1] not in self.last_words:
             return None
-        for n in range(min(self.max_words, len(words)), 0, -1):
-            phrase = " ".join(w for _, w in reversed(words[:n]))
+        most = min(self.max_words, len(words))
+        near = [w for _, w in words[:most]]
+        for n in range(most, 0, -1):
+            phrase = " ".join(near[n - 1::-1])  # the n nearest words, in reading order
             if phrase in self.phrases:
                 return n, phrase
         return None
