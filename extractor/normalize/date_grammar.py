@@ -116,6 +116,9 @@ def _firsts(words) -> set[str]:
     return {str(w).lower().split()[0] for w in words if str(w).strip()}
 
 
+_GROUP_DEF = re.compile(r"(?<!\\)\(\?P<(\w+)>")  # where a pattern defines a named group
+
+
 def _branch_groups(pattern: regex.Pattern, forms: list[str], branches: dict) -> tuple:
     """For each branch of `pattern`: its form, the number of its `f_<form>` marker
     group and the (name, number) of its own named groups. Reading these few from
@@ -124,7 +127,7 @@ def _branch_groups(pattern: regex.Pattern, forms: list[str], branches: dict) -> 
     index = pattern.groupindex
     out = []
     for form in forms:
-        names = sorted(regex.compile(branches[form], FLAGS).groupindex, key=index.__getitem__)
+        names = sorted(set(_GROUP_DEF.findall(branches[form])), key=index.__getitem__)
         out.append((form, index[f"f_{form}"], tuple((n, index[n]) for n in names)))
     return tuple(out)
 
