@@ -20,6 +20,8 @@ vocabulary in rules/numbers.yaml. Nothing here decides what a figure measures
 from __future__ import annotations
 
 import dataclasses
+import functools
+import re
 import unicodedata
 from decimal import Decimal
 
@@ -29,7 +31,7 @@ from . import masks
 from .dates import time_spans
 from .figures import read_figure_readings
 from .number_grammar import grammar
-from .number_tail import Piece, closer_after, figure_chain, percent_after, range_end, unit_after
+from .number_tail import Piece, _scale_after, closer_after, figure_chain, percent_after, range_end, unit_after
 from .spans import NumberMention, number_mention
 from .spelled import spelled_value, vocabulary
 from .vocab import lowered, words_before_if
@@ -100,6 +102,7 @@ def scan_numbers(text: str, blocked: list[tuple[int, int]] | None = None, *,
     gr = grammar()
     bl = masks.Blocked(blocked)
     end_of = bl.end_of
+    near = gr.near_words
     out: list[NumberMention] = []
     pos = 0
     for start, kind, m in _cores(text, spelled_anywhere):
@@ -107,11 +110,15 @@ def scan_numbers(text: str, blocked: list[tuple[int, int]] | None = None, *,
             continue
         # all the words a phrase table may want, or just the nearest one when
         # no table can end with it
-        words = words_before_if(text, start, gr.max_phrase, gr.near_words)
-        if _is_document(words):  # "Quyết định số 861", "Nghị quyết 21"
-            pos = m.end()
+        words = words_before_if(text, start, gr.max_phrase, near)
+        if words and words[0][1] in near and _is_document(words):
+            pos = m.end()  # "Quyết định số 861", "Nghị quyết 21"
             continue
-        mention = _read_at(text, kind, m, bl, words, spelled_anywhere, role_hint)
+        mention = _GENERAL
+        if kind == "fig":
+            mention = _read_plain(text, m, bl, words, role_hint, gr)
+        if mention is _GENERAL:
+            mention = _read_at(text, kind, m, bl, words, spelled_anywhere, role_hint)
         if mention is not None:
             out.append(mention)
             pos = mention.end
@@ -129,6 +136,76 @@ def _is_document(words: list[tuple[int, str]]) -> bool:
 
 def _free(bl: masks.Blocked, piece: Piece | None) -> Piece | None:
     return piece if piece is not None and not bl.hit(piece.start, piece.end) else None
+
+
+_GENERAL = object()  # what _read_plain gives for a figure it leaves to _read_at
+
+
+def _read_plain(text: str, m: re.Match, bl: masks.Blocked, words: list[tuple[int, str]],
+                role_hint: str | None, gr) -> NumberMention | None | object:
+    """`_read_at` for the common figure, without its chain dicts: a figure with at
+    most a percent sign or a unit after it. Anything more (a ratio, a scale
+    word, a range, "trở lên") gives `_GENERAL`, and the general reader then
+    reads the figure afresh."""
+    s, e = m.span(1)
+    raw = m.group(1)
+    c0 = text[e:e + 1]
+    if c0 == "/" and raw.isdigit():
+        return _GENERAL  # perhaps a ratio ("22/22")
+    if (c0 == " " and text[e + 1:e + 2] in gr.multiplier_initials or c0.isalpha()) \
+            and _scale_after(text, e) is not None:
+        return _GENERAL  # a scale word ("1,2 triệu")
+    hit = bl.hit
+    pct = percent_after(text, e)
+    if pct is not None and hit(pct.start, pct.end):
+        pct = None
+    value_end = e if pct is None else pct.end
+    if range_end(text, value_end, pct) is not None:
+        return _GENERAL  # perhaps a range ("97-98%")
+    unit_p = None
+    if pct is None:
+        unit_p = unit_after(text, e)
+        if unit_p is not None and hit(unit_p.start, unit_p.end):
+            unit_p = None
+    unit, ukind = _unit_of(unit_p)
+    # the role, as _role gives it for a figure with no scale word
+    if pct is not None:
+        role = "percent"
+    elif unit in ("person", "card", "unit"):
+        role = "count"
+    elif unit == "vnd":
+        role = "money"
+    else:
+        role = role_hint
+    got = _figure_number(raw, role)
+    if got is None:
+        return None
+    value, ambiguous, alternative = got
+    end = unit_p.end if unit_p else value_end
+    if closer_after(text, end) is not None:
+        return _GENERAL  # "trở lên"
+    if not words or words[0][1] not in gr.near_words:  # no phrase before it (_before's test)
+        qualifier, start = _symbol_before(text, s, None, gr.qualifier_symbols)
+        label = False
+    else:
+        start, qualifier, label = _before(text, s, words, False, None, pct is None)
+    if pct is not None:
+        kind, unit, unit_text = "percent", "percent", pct.text
+    else:
+        kind = "ordinal" if label else "money" if unit == "vnd" else ukind
+        unit_text = unit_p.text if unit_p else None
+    return number_mention(start, end, text[start:end], value, s, value_end, unit, unit_text,
+                          qualifier, ambiguous, kind, None, alternative)
+
+
+@functools.lru_cache(maxsize=8192)  # the same figures come back again and again
+def _figure_number(raw: str, role: str | None):
+    """(value, ambiguous, alternative) of a bare figure as the mention holds them, or None."""
+    got = read_figure_readings(raw, role)
+    if got is None:
+        return None
+    v, amb, other = got
+    return _as_number(v), bool(amb), (_as_number(other) if other is not None else None)
 
 
 def _read_at(text: str, core_kind: str, m: regex.Match, bl: masks.Blocked,
