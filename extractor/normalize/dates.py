@@ -39,7 +39,8 @@ import regex
 
 from .date_grammar import grammar
 from .masks import Blocked, url_spans
-from .spans import DateMention
+from .spans import DateMention, date_mention
+from .vocab import lowered
 from .spelled import spelled_value
 
 _WHITESPACE = regex.compile(r"\s+")
@@ -80,10 +81,7 @@ _PUNCT = "()[]{}\"'“”‘’,.;:!?/-–—|*"
 
 def _lower(text: str) -> str:
     """Lower case with the same length (a few characters grow when lowered)."""
-    low = text.lower()
-    if len(low) == len(text):
-        return low
-    return "".join(c.lower() if len(c.lower()) == 1 else c for c in text)
+    return lowered(text)[1]
 
 
 def _lookback(low: str, p: int, leads: frozenset, found: set) -> None:
@@ -135,9 +133,7 @@ def _atom_at(text: str, pos: int) -> Atom | None:
     m = pat.match(text, pos)
     if m is None or m.end() <= m.start():
         return None
-    gd = m.groupdict()
-    form = _form_of(gd)
-    g = {k: v for k, v in gd.items() if v is not None and not k.startswith("f_")}
+    form, g = _form_and_groups(m.groups(), gr.by_lead_groups[lead])
     atom = Atom(form, m.start(), m.end(), g)
     if not _keep(atom, text):
         return None
@@ -151,10 +147,12 @@ def _atom_at(text: str, pos: int) -> Atom | None:
     return atom
 
 
-def _form_of(gd: dict) -> str:
-    for k, v in gd.items():
-        if v is not None and k.startswith("f_"):
-            return k[2:]
+def _form_and_groups(values: tuple, branches: tuple) -> tuple[str, dict]:
+    """The form of the branch that matched and its groups that took part, from
+    `match.groups()` and the branch table of date_grammar (`by_lead_groups`)."""
+    for form, marker, names in branches:
+        if values[marker - 1] is not None:
+            return form, {n: values[i - 1] for n, i in names if values[i - 1] is not None}
     raise AssertionError("no form marker matched")  # every branch has one
 
 
@@ -502,9 +500,8 @@ def _merge_datetimes(text: str, items: list[_Item]) -> list[_Item]:
         if nxt is not None:
             pair = (cur, nxt) if cur.when.precision == "time" else (nxt, cur)
             t, d = pair
-            gap = text[cur.end:nxt.start]
             if (t.when.precision == "time" and d.when.precision == "day" and d.when.kind == "day"
-                    and d.when.lo is not None and grammar().datetime_gap.match(gap)):
+                    and d.when.lo is not None and grammar().datetime_gap.match(text[cur.end:nxt.start])):
                 w = When("datetime", "datetime", d.when.lo, d.when.hi, time=t.when.time,
                          needs_ref=d.when.needs_ref)
                 first = cur
@@ -525,13 +522,8 @@ def _merge_ranges(text: str, items: list[_Item], ref: dt.date | None) -> list[_I
         b = items[i + 1] if i + 1 < len(items) else None
         if b is not None and a.when.precision != "time" and b.when.precision != "time":
             since = a.cue is not None and gr.cues.get(a.cue, {}).get("relation") == "since"
-            if gr.cues.get(b.cue or "", {}).get("range_end") and b.cue_start is not None \
-                    and b.cue_start >= a.end:
-                joined = _BLANK.match(text[a.end:b.cue_start]) is not None
-            else:
-                joined = gr.range_dash.match(text[a.end:b.start]) is not None
             open_start = not a.when.year_known and b.when.year_known
-            if joined and (since or open_start):
+            if (since or open_start) and _joined(text, a, b, gr):
                 merged = _range(a, b, ref)
                 if merged is not None:
                     out.append(merged)
@@ -540,6 +532,14 @@ def _merge_ranges(text: str, items: list[_Item], ref: dt.date | None) -> list[_I
         out.append(a)
         i += 1
     return out
+
+
+def _joined(text: str, a: _Item, b: _Item, gr) -> bool:
+    """Only blanks between `a` and the range cue of `b` ("đến hết"), or a dash between them."""
+    if gr.cues.get(b.cue or "", {}).get("range_end") and b.cue_start is not None \
+            and b.cue_start >= a.end:
+        return _BLANK.match(text[a.end:b.cue_start]) is not None
+    return gr.range_dash.match(text[a.end:b.start]) is not None
 
 
 def _range(a: _Item, b: _Item, ref: dt.date | None) -> _Item | None:
@@ -575,9 +575,8 @@ def _mention(text: str, it: _Item) -> DateMention:
     lo = w.lo.isoformat() if w.lo else None
     hi = w.hi.isoformat() if w.hi else None
     kind = "relative" if w.value is None and w.needs_ref else w.kind  # no reference to resolve it
-    return DateMention(start=start, end=it.end, text=text[start:it.end], value=w.value,
-                       start_iso=lo, end_iso=hi, kind=kind, asof=asof,
-                       needs_reference=w.needs_ref, relation=relation)
+    return date_mention(start, it.end, text[start:it.end], w.value, lo, hi, kind, asof,
+                        w.needs_ref, relation)
 
 
 # --------------------------------------------------------------------------- one span

@@ -21,6 +21,7 @@ Nothing here reads words, signs, multipliers or percent signs; see `numbers.py`.
 """
 from __future__ import annotations
 
+import functools
 from decimal import Decimal
 
 import regex
@@ -36,17 +37,18 @@ def read_figure(raw: str, role: str | None = None) -> tuple[Decimal, bool] | Non
     return None if got is None else (got[0], got[1])
 
 
+@functools.lru_cache(maxsize=8192)  # the same figures come back again and again
 def read_figure_readings(raw: str, role: str | None = None) -> tuple[Decimal, bool, Decimal | None] | None:
     """(value, ambiguous, the other reading when the separators allow two)."""
     raw = raw.strip()
     if raw.isdigit() and raw.isascii():
         return Decimal(raw), False, None
-    if _SPACED.fullmatch(raw):
+    if " " in raw and _SPACED.fullmatch(raw):
         return Decimal(raw.replace(" ", "")), False, None
     groups = raw.replace(",", ".").split(".")
     if not all(g.isdigit() and g.isascii() for g in groups):
         return None
-    seps = [c for c in raw if c in ".,"]
+    seps = [c for c in raw if c == "." or c == ","]
     if len(set(seps)) == 1:
         if len(seps) > 1:
             if 1 <= len(groups[0]) <= 3 and all(len(g) == 3 for g in groups[1:]):

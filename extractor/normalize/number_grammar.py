@@ -59,13 +59,16 @@ class NumberGrammar:
     range_dashes: str             # "-–—~" between two figures
     range_initials: frozenset
     units: dict                   # unit phrase -> (unit, kind)
+    unit_phrases: frozenset       # its keys
     max_unit_words: int
     unit_first_words: frozenset   # first words of the unit phrases
     attached_units: frozenset     # units glued to a figure: "đ", "km"
     closers: dict                 # "trở lên" -> at_least ...
+    closer_phrases: frozenset     # its keys
     qualifiers: dict              # phrase -> over | under | about | at_least
     qualifier_table: PhraseTable
     qualifier_symbols: dict       # ">" -> over ...
+    qualifier_symbol_ends: frozenset  # their last characters
     openers: PhraseTable          # "từ", "trong khoảng" ...
     labels: PhraseTable           # "thứ", "khu vực", "số" ...
     label_not_after: dict         # "số" -> {"tổng", "dân"}
@@ -78,6 +81,7 @@ class NumberGrammar:
     count_context: tuple
     percent_context: tuple
     max_phrase: int
+    near_words: frozenset         # last words of every table looked up before a figure, and "số"
 
 
 @functools.lru_cache(maxsize=None)
@@ -101,6 +105,11 @@ def grammar() -> NumberGrammar:
     tables = [quals, y["range_opener"], y["label_before"], y["document_words"],
               y["document_words_with_so"]]
     max_phrase = max(len(str(p).split()) for t in tables for p in t) + 1
+    before_tables = {
+        "qualifier_table": PhraseTable(quals), "openers": PhraseTable(y["range_opener"]),
+        "labels": PhraseTable(y["label_before"]), "documents": PhraseTable(y["document_words"]),
+        "documents_any": PhraseTable(list(y["document_words"]) + list(y["document_words_with_so"]))}
+    near = frozenset({"số"}).union(*(t.last_words for t in before_tables.values()))
     return NumberGrammar(
         figure_at=regex.compile(_FIG_BEFORE + "(?P<fig>" + FIGURE + ")" + _FIG_AFTER, FLAGS),
         figure_scan=re.compile(_FIG_SCAN),
@@ -120,18 +129,21 @@ def grammar() -> NumberGrammar:
         range_dashes="".join(c for c in connectors if len(c) == 1 and not c.isalpha()),
         range_initials=_initials(c for c in connectors if any(ch.isalpha() for ch in c)),
         units=units,
+        unit_phrases=frozenset(units),
         max_unit_words=max(len(u.split()) for u in units),
         unit_first_words=frozenset(u.split()[0] for u in units),
         attached_units=_phrases(y.get("attached_units", [])),
         closers=closers,
+        closer_phrases=frozenset(closers),
         qualifiers=quals,
-        qualifier_table=PhraseTable(quals),
+        qualifier_table=before_tables["qualifier_table"],
         qualifier_symbols={str(k): str(v) for k, v in (y.get("qualifier_symbols") or {}).items()},
-        openers=PhraseTable(y["range_opener"]),
-        labels=PhraseTable(y["label_before"]),
+        qualifier_symbol_ends=frozenset(str(k)[-1:] for k in (y.get("qualifier_symbols") or {}) if str(k)),
+        openers=before_tables["openers"],
+        labels=before_tables["labels"],
         label_not_after={str(k).lower(): _phrases(v) for k, v in (y.get("label_not_after") or {}).items()},
-        documents=PhraseTable(y["document_words"]),
-        documents_any=PhraseTable(list(y["document_words"]) + list(y["document_words_with_so"])),
+        documents=before_tables["documents"],
+        documents_any=before_tables["documents_any"],
         negatives=_phrases(y.get("negative_words", [])),
         comparative_heads=_phrases(y["comparative_heads"]),
         spelled_start_stop=frozenset(stop),
@@ -139,4 +151,5 @@ def grammar() -> NumberGrammar:
         count_context=tuple(str(w).lower() for w in y["count_context"]),
         percent_context=tuple(str(w).lower() for w in y["percent_context"]),
         max_phrase=max_phrase,
+        near_words=near,
     )

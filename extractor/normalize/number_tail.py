@@ -9,6 +9,7 @@ the whole expression means is `numbers.py`'s job.
 """
 from __future__ import annotations
 
+import functools
 import re
 from decimal import Decimal
 from typing import NamedTuple
@@ -36,16 +37,28 @@ def next_words(text: str, pos: int, k: int = 3) -> list[Piece]:
             if m.group(g) is not None]
 
 
-def _phrase(text: str, pos: int, table, max_words: int) -> Piece | None:
-    """The longest phrase of `table` made of the words right after `pos`."""
+def _phrase(text: str, pos: int, table: frozenset, max_words: int, firsts=None) -> Piece | None:
+    """The longest phrase of `table` made of the words right after `pos` (None at
+    once when the first word is not among `firsts`, the phrases' first words)."""
     m = _NEXT.match(text, pos)
     if m is None:
         return None
-    lows = [w.lower() for w in m.groups()[:max_words] if w is not None]
+    if firsts is not None and m.group(1).lower() not in firsts:
+        return None
+    n = _longest(m.groups()[:max_words], table)
+    if n:
+        return Piece(m.start(1), m.end(n), text[m.start(1):m.end(n)])
+    return None
+
+
+@functools.lru_cache(maxsize=4096)
+def _longest(words: tuple, table: frozenset) -> int:
+    """How many of `words` (None-padded) make the longest phrase of `table`, or 0."""
+    lows = [w.lower() for w in words if w is not None]
     for n in range(len(lows), 0, -1):
         if " ".join(lows[:n]) in table:
-            return Piece(m.start(1), m.end(n), text[m.start(1):m.end(n)])
-    return None
+            return n
+    return 0
 
 
 def unit_after(text: str, pos: int) -> Piece | None:
@@ -54,10 +67,7 @@ def unit_after(text: str, pos: int) -> Piece | None:
     gr = grammar()
     c0 = text[pos:pos + 1]
     if c0 == " ":
-        first = _FIRST.match(text, pos)
-        if first is None or first.group(1).lower() not in gr.unit_first_words:
-            return None
-        return _phrase(text, pos, gr.units, gr.max_unit_words)
+        return _phrase(text, pos, gr.unit_phrases, gr.max_unit_words, gr.unit_first_words)
     if c0.isalpha():
         j = pos
         while j < len(text) and (text[j].isalpha() or text[j] in "0123456789²"):
@@ -88,7 +98,7 @@ def closer_after(text: str, pos: int) -> Piece | None:
     gr = grammar()
     if text[pos + 1:pos + 2] not in gr.closer_initials or text[pos:pos + 1] != " ":
         return None
-    return _phrase(text, pos, gr.closers, 2)
+    return _phrase(text, pos, gr.closer_phrases, 2)
 
 
 def _scale_after(text: str, pos: int) -> Piece | None:
@@ -125,6 +135,9 @@ def figure_chain(text: str, s: int, e: int) -> dict:
             out["ratio"] = int(den)
             out["end"] = j
             return out
+    c0 = text[e:e + 1]
+    if not (c0 == " " and text[e + 1:e + 2] in gr.multiplier_initials or c0.isalpha()):
+        return out  # no scale word can follow (what _scale_after checks first)
     first = _scale_after(text, e)
     if first is None:
         return out

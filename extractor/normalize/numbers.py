@@ -20,6 +20,8 @@ vocabulary in rules/numbers.yaml. Nothing here decides what a figure measures
 from __future__ import annotations
 
 import dataclasses
+import functools
+import re
 import unicodedata
 from decimal import Decimal
 
@@ -29,10 +31,10 @@ from . import masks
 from .dates import time_spans
 from .figures import read_figure_readings
 from .number_grammar import grammar
-from .number_tail import Piece, closer_after, figure_chain, percent_after, range_end, unit_after
-from .spans import NumberMention
+from .number_tail import Piece, _scale_after, closer_after, figure_chain, percent_after, range_end, unit_after
+from .spans import NumberMention, number_mention
 from .spelled import spelled_value, vocabulary
-from .vocab import words_before
+from .vocab import lowered, words_before_if
 
 _WS = regex.compile(r"\s+")
 _WORD = regex.compile(r"\S+")
@@ -41,6 +43,7 @@ _SIGN = regex.compile(r"^(?:(?P<neg>[\-−‒–]\s?(?=[0-9]))|\+\s?(?=[0-9]))")
 _WRAP = regex.compile(r"^[\s(\[“\"']+|[\s)\]”\"'.,;:!?]+$")
 _VULGAR = {"½": Decimal("0.5"), "¼": Decimal("0.25"), "¾": Decimal("0.75"),
            "⅓": Decimal(1) / 3, "⅔": Decimal(2) / 3}
+_DIGITS = frozenset("0123456789")
 _COUNT_UNITS = {"person": "count", "card": "count", "unit": "count", "vnd": "money"}
 
 
@@ -51,10 +54,8 @@ def _as_number(d: Decimal) -> int | float:
 
 
 def _lower(text: str) -> str:
-    low = text.lower()
-    if len(low) == len(text):
-        return low
-    return "".join(c.lower() if len(c.lower()) == 1 else c for c in text)
+    """Lower case with the same length (a few characters grow when lowered)."""
+    return lowered(text)[1]
 
 
 # --------------------------------------------------------------------------- scanning
@@ -62,7 +63,8 @@ def _lower(text: str) -> str:
 def _cores(text: str, spelled_anywhere: bool) -> list[tuple[int, str, regex.Match]]:
     """Where a number may start: every figure, and runs of number words."""
     gr = grammar()
-    cores = [(m.start("fig"), "fig", m) for m in gr.figure_scan.finditer(text)]
+    cores = [(m.start(1), "fig", m) for m in gr.figure_scan.finditer(text)]  # group 1: "fig"
+    spelled = []
     low = _lower(text)
     n = len(low)
     starts = gr.spelled_any_start if spelled_anywhere else gr.spelled_start
@@ -70,6 +72,9 @@ def _cores(text: str, spelled_anywhere: bool) -> list[tuple[int, str, regex.Matc
         p, e = m.start(), m.end()
         if (p and low[p - 1].isalnum()) or (e < n and low[e].isalnum()):
             continue
+        if not spelled_anywhere and low[e:e + 1] == " " and low[e + 1:e + 2] in _DIGITS \
+                and low[p:e] not in gr.multipliers:
+            continue  # "năm 2022": the run is this word alone, with no unit nor percent after
         run = gr.spelled_run.match(text, p)
         if run is None:
             continue
@@ -79,8 +84,10 @@ def _cores(text: str, spelled_anywhere: bool) -> list[tuple[int, str, regex.Matc
             if not alone and word not in gr.multipliers and not (
                     unit_after(text, run.end()) or percent_after(text, run.end())):
                 continue  # a lone "năm", "một", "không" with no unit after it
-        cores.append((p, "sp", run))
-    cores.sort(key=lambda c: c[0])
+        spelled.append((p, "sp", run))
+    if spelled:  # (the figures are in order already)
+        cores += spelled
+        cores.sort(key=lambda c: c[0])
     return cores
 
 
@@ -94,16 +101,24 @@ def scan_numbers(text: str, blocked: list[tuple[int, int]] | None = None, *,
     """
     gr = grammar()
     bl = masks.Blocked(blocked)
+    end_of = bl.end_of
+    near = gr.near_words
     out: list[NumberMention] = []
     pos = 0
     for start, kind, m in _cores(text, spelled_anywhere):
-        if start < pos or bl.end_of(start) is not None:
+        if start < pos or end_of(start) is not None:
             continue
-        words = words_before(text, start, gr.max_phrase)
-        if _is_document(words):  # "Quyết định số 861", "Nghị quyết 21"
-            pos = m.end()
+        # all the words a phrase table may want, or just the nearest one when
+        # no table can end with it
+        words = words_before_if(text, start, gr.max_phrase, near)
+        if words and words[0][1] in near and _is_document(words):
+            pos = m.end()  # "Quyết định số 861", "Nghị quyết 21"
             continue
-        mention = _read_at(text, kind, m, bl, words, spelled_anywhere, role_hint)
+        mention = _GENERAL
+        if kind == "fig":
+            mention = _read_plain(text, m, bl, words, role_hint, gr)
+        if mention is _GENERAL:
+            mention = _read_at(text, kind, m, bl, words, spelled_anywhere, role_hint)
         if mention is not None:
             out.append(mention)
             pos = mention.end
@@ -112,7 +127,9 @@ def scan_numbers(text: str, blocked: list[tuple[int, int]] | None = None, *,
 
 def _is_document(words: list[tuple[int, str]]) -> bool:
     gr = grammar()
-    if words and words[0][1] == "số":
+    if not words or words[0][1] not in gr.near_words:
+        return False  # no table's phrase ends with the nearest word
+    if words[0][1] == "số":
         return gr.documents_any.before(words[1:]) is not None
     return gr.documents.before(words) is not None
 
@@ -121,30 +138,107 @@ def _free(bl: masks.Blocked, piece: Piece | None) -> Piece | None:
     return piece if piece is not None and not bl.hit(piece.start, piece.end) else None
 
 
+_GENERAL = object()  # what _read_plain gives for a figure it leaves to _read_at
+
+
+def _read_plain(text: str, m: re.Match, bl: masks.Blocked, words: list[tuple[int, str]],
+                role_hint: str | None, gr) -> NumberMention | None | object:
+    """`_read_at` for the common figure, without its chain dicts: a figure with at
+    most a percent sign or a unit after it. Anything more (a ratio, a scale
+    word, a range, "trở lên") gives `_GENERAL`, and the general reader then
+    reads the figure afresh."""
+    s, e = m.span(1)
+    raw = m.group(1)
+    c0 = text[e:e + 1]
+    if c0 == "/" and raw.isdigit():
+        return _GENERAL  # perhaps a ratio ("22/22")
+    if (c0 == " " and text[e + 1:e + 2] in gr.multiplier_initials or c0.isalpha()) \
+            and _scale_after(text, e) is not None:
+        return _GENERAL  # a scale word ("1,2 triệu")
+    hit = bl.hit
+    pct = percent_after(text, e)
+    if pct is not None and hit(pct.start, pct.end):
+        pct = None
+    value_end = e if pct is None else pct.end
+    if range_end(text, value_end, pct) is not None:
+        return _GENERAL  # perhaps a range ("97-98%")
+    unit_p = None
+    if pct is None:
+        unit_p = unit_after(text, e)
+        if unit_p is not None and hit(unit_p.start, unit_p.end):
+            unit_p = None
+    unit, ukind = _unit_of(unit_p)
+    # the role, as _role gives it for a figure with no scale word
+    if pct is not None:
+        role = "percent"
+    elif unit in ("person", "card", "unit"):
+        role = "count"
+    elif unit == "vnd":
+        role = "money"
+    else:
+        role = role_hint
+    got = _figure_number(raw, role)
+    if got is None:
+        return None
+    value, ambiguous, alternative = got
+    end = unit_p.end if unit_p else value_end
+    if closer_after(text, end) is not None:
+        return _GENERAL  # "trở lên"
+    if not words or words[0][1] not in gr.near_words:  # no phrase before it (_before's test)
+        qualifier, start = _symbol_before(text, s, None, gr.qualifier_symbols)
+        label = False
+    else:
+        start, qualifier, label = _before(text, s, words, False, None, pct is None)
+    if pct is not None:
+        kind, unit, unit_text = "percent", "percent", pct.text
+    else:
+        kind = "ordinal" if label else "money" if unit == "vnd" else ukind
+        unit_text = unit_p.text if unit_p else None
+    return number_mention(start, end, text[start:end], value, s, value_end, unit, unit_text,
+                          qualifier, ambiguous, kind, None, alternative)
+
+
+@functools.lru_cache(maxsize=8192)  # the same figures come back again and again
+def _figure_number(raw: str, role: str | None):
+    """(value, ambiguous, alternative) of a bare figure as the mention holds them, or None."""
+    got = read_figure_readings(raw, role)
+    if got is None:
+        return None
+    v, amb, other = got
+    return _as_number(v), bool(amb), (_as_number(other) if other is not None else None)
+
+
 def _read_at(text: str, core_kind: str, m: regex.Match, bl: masks.Blocked,
              words: list[tuple[int, str]], spelled_anywhere: bool,
              role_hint: str | None) -> NumberMention | None:
     """The number expression whose core is `m`, extended both ways."""
-    gr = grammar()
+    hit = bl.hit
     if core_kind == "fig":
-        first = figure_chain(text, m.start("fig"), m.end("fig"))
-        if bl.hit(first["start"], first["end"]):  # its ratio or scale word is part of a date
-            first = {"kind": "figure", "raw": m.group("fig"), "start": m.start("fig"),
-                     "end": m.end("fig"), "tokens": [], "scale": None}
+        s, e = m.span(1)  # the group "fig"
+        first = figure_chain(text, s, e)
+        # its ratio or scale word is part of a date (a bare figure is kept as it is)
+        if first["end"] != e and hit(s, first["end"]):
+            first = {"kind": "figure", "raw": m.group(1), "start": s, "end": e,
+                     "tokens": [], "scale": None}
+        pct = None
     else:
         first = _spelled_chain(text, m, spelled_anywhere)
-    if first is None:
-        return None
+        if first is None:
+            return None
+        pct = first["percent"]
     core_start = first["start"]
     value_end = first["end"]
-    pct = _free(bl, percent_after(text, value_end)) if not first.get("percent") else first["percent"]
+    if not pct:
+        pct = percent_after(text, value_end)
+        if pct is not None and hit(pct.start, pct.end):
+            pct = None
     if pct is not None:
         value_end = max(value_end, pct.end)
     # a range: "97-98%", "từ 97 đến 98%", "1-2 triệu"
     second = None
     if first["kind"] == "figure" and first.get("ratio") is None:
         second = range_end(text, value_end, pct)
-        if second is not None and bl.hit(second[0]["start"], second[2]):
+        if second is not None and hit(second[0]["start"], second[2]):
             second = None
     unit_p, alternative = None, None
     if second is not None:
@@ -165,7 +259,9 @@ def _read_at(text: str, core_kind: str, m: regex.Match, bl: masks.Blocked,
             second, unit_p = None, None
     if second is None:
         if pct is None:
-            unit_p = _free(bl, unit_after(text, value_end))
+            unit_p = unit_after(text, value_end)
+            if unit_p is not None and hit(unit_p.start, unit_p.end):
+                unit_p = None
         unit, ukind = _unit_of(unit_p)
         v, ambiguous, other = _value(first, _role(first, pct, unit, role_hint))
         if v is None:
@@ -180,7 +276,7 @@ def _read_at(text: str, core_kind: str, m: regex.Match, bl: masks.Blocked,
     if first["kind"] == "spelled" and not spelled_anywhere:
         if not (unit_p or pct or first.get("scaled") or first.get("fraction")):
             return None
-    qualifier = gr.closers[closer.text.lower()] if closer else None
+    qualifier = grammar().closers[closer.text.lower()] if closer else None
     start, qualifier, label = _before(text, core_start, words, second is not None or closer is not None,
                                       qualifier, pct is None)
     kind = _kind(first, pct, unit, ukind, label)
@@ -191,10 +287,9 @@ def _read_at(text: str, core_kind: str, m: regex.Match, bl: masks.Blocked,
         unit_text = unit_p.text
         if unit == "vnd" and first.get("mult_start") is not None and second is None:
             unit_text = text[first["mult_start"]:unit_p.end]
-    return NumberMention(start=start, end=end, text=text[start:end], value=value,
-                         value_start=core_start, value_end=value_end, unit=unit,
-                         unit_text=unit_text, qualifier=qualifier, ambiguous=bool(ambiguous),
-                         kind=kind, denominator=first.get("ratio"), alternative=alternative)
+    return number_mention(start, end, text[start:end], value, core_start, value_end, unit,
+                          unit_text, qualifier, bool(ambiguous), kind, first.get("ratio"),
+                          alternative)
 
 
 def _before(text: str, core_start: int, words: list[tuple[int, str]], opened: bool,
@@ -206,6 +301,10 @@ def _before(text: str, core_start: int, words: list[tuple[int, str]], opened: bo
     ("cao hơn 0,15%"); a label word ("thứ", "khu vực") makes it an ordinal.
     """
     gr = grammar()
+    if not words or words[0][1] not in gr.near_words:  # no table's phrase can end here
+        if qualifier is None:
+            qualifier, core_start = _symbol_before(text, core_start, qualifier, gr.qualifier_symbols)
+        return core_start, qualifier, False
     start, used = core_start, 0
     if opened:
         hit = gr.openers.before(words)
@@ -235,6 +334,8 @@ def _before(text: str, core_start: int, words: list[tuple[int, str]], opened: bo
 def _symbol_before(text: str, start: int, qualifier, symbols: dict):
     """A qualifier sign right before the figure ("> 90%", "≥95%")."""
     j = start - 1 if text[start - 1:start] == " " else start
+    if text[j - 1:j] not in grammar().qualifier_symbol_ends:
+        return qualifier, start
     for width in (2, 1):
         sign = text[max(0, j - width):j]
         if len(sign) == width and sign in symbols and not text[j - width - 1:j - width].isalnum():

@@ -27,6 +27,23 @@ def word_map(mapping: dict) -> dict[str, object]:
     return {" ".join(str(k).lower().split()): v for k, v in (mapping or {}).items()}
 
 
+_last_lower: tuple = (None, "", "")  # the last text lowered, its lower(), its same-length lower
+
+
+def lowered(text: str) -> tuple[str, str]:
+    """(text.lower(), the same keeping the length: a character whose lower case is
+    longer stays as it is), remembered for the last text (the number and date
+    finders and the masks all lower the same text in turn)."""
+    global _last_lower
+    last = _last_lower  # one read: safe if threads share the module
+    if last[0] is not text:
+        low = text.lower()
+        same = low if len(low) == len(text) else "".join(
+            c.lower() if len(c.lower()) == 1 else c for c in text)
+        last = _last_lower = (text, low, same)
+    return last[1], last[2]
+
+
 def words_before(text: str, pos: int, k: int = 4) -> list[tuple[int, str]]:
     """Up to `k` words right before `pos`, nearest first, as (start, lower-case word).
 
@@ -59,6 +76,31 @@ def words_before(text: str, pos: int, k: int = 4) -> list[tuple[int, str]]:
     return out
 
 
+def words_before_if(text: str, pos: int, k: int, wanted: frozenset) -> list[tuple[int, str]]:
+    """`words_before(text, pos, k)` when the nearest word is in `wanted`; otherwise
+    only that nearest word (or []), which is all a phrase look-up ending with a
+    word of `wanted` needs to fail. Most figures have no such word before them."""
+    lo = pos - 16 * k
+    if lo < 0:
+        lo = 0
+    if pos <= lo or text[pos - 1] != " ":
+        return []
+    sp = text.rfind(" ", lo, pos - 1)
+    start = sp + 1 if sp >= 0 else lo
+    piece = text[start:pos - 1]
+    if not piece.isalpha():
+        j = len(piece)
+        while j > 0 and piece[j - 1].isalpha():
+            j -= 1
+        if j == len(piece):
+            return []
+        start, piece = start + j, piece[j:]
+    word = piece.lower()
+    if word in wanted:
+        return words_before(text, pos, k)
+    return [(start, word)]
+
+
 class PhraseTable:
     """Phrases (lower case, single-spaced) looked up by the words before a figure."""
 
@@ -74,8 +116,10 @@ class PhraseTable:
         """Longest phrase made of the nearest words: (number of words, phrase)."""
         if not words or words[0][1] not in self.last_words:
             return None
-        for n in range(min(self.max_words, len(words)), 0, -1):
-            phrase = " ".join(w for _, w in reversed(words[:n]))
+        most = min(self.max_words, len(words))
+        near = [w for _, w in words[:most]]
+        for n in range(most, 0, -1):
+            phrase = " ".join(near[n - 1::-1])  # the n nearest words, in reading order
             if phrase in self.phrases:
                 return n, phrase
         return None
