@@ -8,6 +8,7 @@ anywhere in a stretch of text. What the cues mean is decided in `linker.py`.
 from __future__ import annotations
 
 import functools
+import re
 
 import regex
 
@@ -41,9 +42,33 @@ def _alternation(phrases) -> str:
     return "|".join(x for x in parts if x)
 
 
+def _forms(phrases) -> set[str]:
+    """The strings `_alternation` matches a phrase as: as written, in CAPITALS, Capitalized."""
+    plain = {p.strip() for p in phrases if p and p.strip()}
+    return plain | {p.upper() for p in plain} | {p[:1].upper() + p[1:] for p in plain}
+
+
+def _literal_re(forms) -> re.Pattern | None:
+    """A stdlib pattern finding any of `forms`, spaces as runs of whitespace, or None for none.
+
+    It finds at least what `_alternation` finds: the stdlib's \\s holds every character
+    of the regex module's (and four control characters more), and no lookarounds.
+    """
+    forms = sorted(set(forms), key=len, reverse=True)
+    if not forms:
+        return None
+    return re.compile("|".join(r"\s+".join(re.escape(w) for w in f.split(" ") if w) for f in forms))
+
+
 class CueSet:
+    """Each question first checks, with the stdlib `re` (fast on literals), that a cue
+    occurs in the text at all, whole words or not; most texts hold none, and the full
+    pattern, whose lookarounds are tried at every offset, is then not run at all."""
+
     def __init__(self, phrases, fillers=()):
         self.phrases = tuple(phrases or ())
+        forms = _forms(self.phrases)
+        self._hint = _literal_re(forms)      # every match begins with one of these
         alt = _alternation(self.phrases) or r"(?!x)x"
         fill = _alternation(fillers)
         fill_part = rf"(?:\s*(?:{fill})(?!{_W}))*" if fill else ""
@@ -55,24 +80,47 @@ class CueSet:
         self._after = regex.compile(rf"^[\s):,]*(?:{alt})(?!{_W})")
         self._next_word = regex.compile(rf"^\s*(?:{alt})(?!{_W})")
 
+    def _maybe(self, text: str) -> bool:
+        """Can a cue occur in `text` at all (a piece every match holds is there)?"""
+        return self._hint is not None and self._hint.search(text) is not None
+
     def last(self, text: str):
         """The last match in `text` (a regex match) or None (searched from the end)."""
-        return self._last.search(text)
+        return self._last.search(text) if self._maybe(text) else None
 
     def any(self, text: str) -> bool:
-        return self._any.search(text) is not None
+        return self._maybe(text) and self._any.search(text) is not None
 
     def lead(self, text: str, strict: bool = False):
         """A cue that ends `text` (after optional fillers and punctuation)."""
+        if not self._maybe(text):
+            return None
         return (self._strict_lead if strict else self._lead).search(text)
 
     def after(self, text: str):
         """A cue that starts `text` (after optional brackets and spaces)."""
-        return self._after.search(text)
+        return self._after.search(text) if self._maybe(text) else None
 
     def next_word(self, text: str):
         """A cue that is the very next word(s) of `text` (no punctuation in between)."""
-        return self._next_word.search(text)
+        return self._next_word.search(text) if self._maybe(text) else None
+
+    def finditer(self, text: str) -> list:
+        """All matches in `text`, as `self._any.finditer(text)` gives them: the pattern is
+        tried only where a form begins (every match begins so), left to right."""
+        out = []
+        if self._hint is None:
+            return out
+        find, match = self._hint.search, self._any.match
+        s = find(text)
+        while s is not None:
+            m = match(text, s.start())
+            if m is not None:
+                out.append(m)
+                s = find(text, m.end())
+            else:
+                s = find(text, s.start() + 1)
+        return out
 
 
 class Cues:

@@ -95,7 +95,7 @@ class Linker:
         # "toàn tỉnh", "cả nước"... found once per document: (start, end, level)
         self._collectives = sorted((m.start(), m.end(), level)
                                    for level, cues in metric_cues().collective.items()
-                                   for m in cues._any.finditer(text))
+                                   for m in cues.finditer(text))
         self._collective_starts = [c[0] for c in self._collectives]
         self.orgs = orgs
         self.regions = regions        # RegionResolver

@@ -26,10 +26,18 @@ class RegionResolver:
         self.title = title or ""
         self.default_scheme = default_scheme
         self.national_doc = not self.province and bool(_NATIONAL_DOC.search(text))
+        self._resolved: dict[tuple, dict] = {}   # gazetteer answers for this document
 
     def region(self, name: str, level: str, province: str | None = None) -> dict | None:
         if level == "national":
             return dict(NATIONAL)
+        key = (name, level, province)
+        r = self._resolved.get(key)
+        if r is None:
+            r = self._resolved[key] = self._lookup(name, level, province)
+        return dict(r)  # a copy each time, as a fresh look-up would give
+
+    def _lookup(self, name: str, level: str, province: str | None) -> dict:
         try:
             r = self.gaz.region(name, level, province)
         except Exception:
