@@ -49,15 +49,27 @@ def _forms(phrases) -> set[str]:
 
 
 def _literal_re(forms) -> re.Pattern | None:
-    """A stdlib pattern finding any of `forms`, spaces as runs of whitespace, or None for none.
+    """A stdlib pattern finding where one of `forms` begins (spaces as runs of
+    whitespace), or None for no forms.
 
     It finds at least what `_alternation` finds: the stdlib's \\s holds every character
-    of the regex module's (and four control characters more), and no lookarounds.
+    of the regex module's (and four control characters more), and it has no lookarounds.
+    Only where a form begins counts, not which one: the forms are a trie that stops at
+    the shortest form (several times faster than their plain alternation).
     """
-    forms = sorted(set(forms), key=len, reverse=True)
-    if not forms:
-        return None
-    return re.compile("|".join(r"\s+".join(re.escape(w) for w in f.split(" ") if w) for f in forms))
+    root: dict = {}
+    for f in forms:
+        node = root
+        for c in " ".join(w for w in f.split(" ") if w):
+            node = node.setdefault(c, {})
+        node[""] = {}
+
+    def emit(node: dict) -> str:
+        if "" in node:
+            return ""                                 # a form ends here: enough
+        alts = [(r"\s+" if c == " " else re.escape(c)) + emit(sub) for c, sub in node.items()]
+        return alts[0] if len(alts) == 1 else "(?:" + "|".join(alts) + ")"
+    return re.compile(emit(root)) if root else None
 
 
 class CueSet:

@@ -22,6 +22,7 @@ from __future__ import annotations
 import bisect
 import datetime as _dt
 import math
+import re
 from dataclasses import dataclass, field
 
 import regex
@@ -106,6 +107,8 @@ class Linker:
         self.cues = metric_cues()
         self.state = DocState()
         self.records: list[Record] = []
+        self._breaks_of: Sentence | None = None      # see _breaks
+        self._sent_breaks: list[tuple[int, int]] = []
 
     # --- driver -----------------------------------------------------------------------
     def run(self) -> list[Record]:
@@ -250,13 +253,21 @@ class Linker:
     def _clause(self, sent: Sentence, pos: int) -> tuple[int, int]:
         """The clause around `pos`: split at ";" and at turns such as ", trong khi"."""
         start, end = sent.start, sent.end
-        for m in self.cues.clause_break_re.finditer(self.text, sent.start, sent.end):
-            if m.end() <= pos:
-                start = m.end()
-            elif m.start() >= pos:
-                end = m.start()
+        for a, b in self._breaks(sent):
+            if b <= pos:
+                start = b
+            elif a >= pos:
+                end = a
                 break
         return start, end
+
+    def _breaks(self, sent: Sentence) -> list[tuple[int, int]]:
+        """The clause breaks of the sentence, (start, end), found once per sentence."""
+        if self._breaks_of is not sent:
+            self._breaks_of = sent
+            self._sent_breaks = [m.span() for m in self.cues.clause_break_re.finditer(
+                self.text, sent.start, sent.end)]
+        return self._sent_breaks
 
     # --- metric -------------------------------------------------------------------------
     def _target_context(self, sent, clause_left: str) -> bool:
@@ -676,7 +687,11 @@ def _strip_dates(text: str, start: int, end: int, dates) -> str:
         out.append(text[pos:max(pos, d.start)])
         pos = max(pos, d.end)
     out.append(text[pos:end])
-    return _re(r"\s+").sub(" ", "".join(out))
+    return _SPACES.sub(" ", "".join(out))
+
+
+# regex's \s+ in the stdlib (faster): the stdlib's \s also holds \x1c-\x1f, regex's not
+_SPACES = re.compile(r"[^\S\x1c-\x1f]+")
 
 
 _PLURAL_BEFORE = regex.compile(r"(?:các|những|một số|nhiều|mỗi|từng|\d+)\s+$")

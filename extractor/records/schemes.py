@@ -14,7 +14,7 @@ from dataclasses import dataclass
 import regex
 
 from ..rules import load_yaml
-from .cues import _alternation
+from .cues import CueSet, _alternation
 
 _W = r"[\p{L}\p{N}]"
 _LISTED = regex.compile(r"(?i)(?:BHXH|BHYT|BHTN|bảo hiểm [\p{L} ]+),\s*$")
@@ -34,8 +34,9 @@ class SchemeFinder:
         for scheme, phrases in data["schemes"].items():
             for p in phrases:
                 self.by_phrase[_key(p)] = scheme
-        alt = _alternation(p for ps in data["schemes"].values() for p in ps)
-        self._re = regex.compile(rf"(?<!{_W})(?:{alt})(?!{_W})")
+        # the phrases on whole words, as written, Capitalized or in CAPITALS (`cues.CueSet`,
+        # whose `finditer` is that of its `_any` pattern, only faster)
+        self._phrases = CueSet(p for ps in data["schemes"].values() for p in ps)
         after = _alternation(data.get("organization_after", []))
         before = _alternation(data.get("organization_before", []))
         self._org_after = regex.compile(rf"^\s+(?:{after})(?!{_W})")
@@ -44,7 +45,7 @@ class SchemeFinder:
 
     def find(self, text: str) -> list[SchemeMention]:
         out = []
-        for m in self._re.finditer(text):
+        for m in self._phrases.finditer(text):
             scheme = self.by_phrase.get(_key(m.group(0)))
             if scheme is None:
                 continue
