@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import bisect
 import datetime as _dt
+import itertools
 import math
 import re
 from dataclasses import dataclass, field
@@ -99,6 +100,10 @@ class Linker:
                                    for m in cues.finditer(text))
         self._collective_starts = [c[0] for c in self._collectives]
         self.orgs = orgs
+        # for _in_org: organizations by start, and the furthest end of those up to each
+        by_start = sorted(orgs, key=lambda o: o.start)
+        self._org_starts = [o.start for o in by_start]
+        self._org_reach = list(itertools.accumulate((o.end for o in by_start), max))
         self.regions = regions        # RegionResolver
         self.reference = reference
         self.view = view
@@ -132,7 +137,7 @@ class Linker:
 
     def _after_sentence(self, sent: Sentence) -> None:
         if not sent.numbers and _re(r"(?:Tại|Ở)\s").match(self.text[sent.start:sent.start + 4]):
-            first = next((e for e in self.places if sent.start <= e.start < sent.start + 25), None)
+            first = next(iter(self._places_between(sent.start, sent.start + 24)), None)
             region = self.regions.from_entity(first) if first else None
             if region:
                 self.state.topic = Ref(region, "subject")
@@ -223,7 +228,7 @@ class Linker:
         if not m:
             return None
         cue_at = clause_start + m.start()
-        places = [e for e in self.places if clause_start <= e.start and e.end <= cue_at
+        places = [e for e in self._places_between(clause_start, cue_at) if e.end <= cue_at
                   and not self._in_org(e.start, e.end)]
         figs = [n for n in sent.numbers if cue_at <= n.start < clause_end]
         if len(places) < 2 or len(places) != len(figs) or num not in figs:
@@ -233,7 +238,7 @@ class Linker:
 
     def _shared_list(self, start: int, end: int, sent_start: int) -> list[Ref]:
         """Places listed right before one figure ("Đồng Văn, Mèo Vạc, Yên Minh đạt 100%")."""
-        ents = [e for e in self.places if start <= e.start and e.end <= end
+        ents = [e for e in self._places_between(start, end) if e.end <= end
                 and not self._in_org(e.start, e.end)]
         if len(ents) < 2:
             return []
@@ -489,12 +494,20 @@ class Linker:
         if level not in ("district", "commune"):
             return None
         para_start = self.text.rfind("\n", 0, pos) + 1
-        found = [e for e in self.places if para_start <= e.start and e.end <= pos
+        found = [e for e in self._places_between(para_start, pos) if e.end <= pos
                  and (e.normalized or {}).get("level") == level]
         return self.regions.from_entity(found[-1]) if found else None
 
+    def _places_between(self, lo: int, hi: int) -> list:
+        """The places starting in [lo, hi], in order (a place ends after it starts)."""
+        starts = self._place_starts
+        return self.places[bisect.bisect_left(starts, lo):bisect.bisect_right(starts, hi)]
+
     def _in_org(self, start: int, end: int) -> bool:
-        return any(o.start <= start and end <= o.end for o in self.orgs)
+        """Is [start, end) inside an organization's name? One starting at or before
+        `start` must reach `end`: the furthest reach of those decides."""
+        i = bisect.bisect_right(self._org_starts, start)
+        return i > 0 and self._org_reach[i - 1] >= end
 
     # --- period -------------------------------------------------------------------------
     def _period(self, num, metric, sent, clause_start, clause_end, win_start):
