@@ -48,9 +48,9 @@ def _forms(phrases) -> set[str]:
     return plain | {p.upper() for p in plain} | {p[:1].upper() + p[1:] for p in plain}
 
 
-def _literal_re(forms) -> re.Pattern | None:
+def _literal_re(forms) -> re.Pattern:
     """A stdlib pattern finding where one of `forms` begins (spaces as runs of
-    whitespace), or None for no forms.
+    whitespace); one that finds nothing for no forms.
 
     It finds at least what `_alternation` finds: the stdlib's \\s holds every character
     of the regex module's (and four control characters more), and it has no lookarounds.
@@ -69,7 +69,10 @@ def _literal_re(forms) -> re.Pattern | None:
             return ""                                 # a form ends here: enough
         alts = [(r"\s+" if c == " " else re.escape(c)) + emit(sub) for c, sub in node.items()]
         return alts[0] if len(alts) == 1 else "(?:" + "|".join(alts) + ")"
-    return re.compile(emit(root)) if root else None
+    return re.compile(emit(root)) if root else _NEVER
+
+
+_NEVER = re.compile(r"(?!)")
 
 
 class CueSet:
@@ -92,37 +95,45 @@ class CueSet:
         self._after = regex.compile(rf"^[\s):,]*(?:{alt})(?!{_W})")
         self._next_word = regex.compile(rf"^\s*(?:{alt})(?!{_W})")
 
-    def _maybe(self, text: str) -> bool:
-        """Can a cue occur in `text` at all (a piece every match holds is there)?"""
-        return self._hint is not None and self._hint.search(text) is not None
+    # Each question runs its pattern only if `_hint` finds a form in the text, and a
+    # pattern that searches forwards only where a form begins: `_search` and `finditer`
+    # give what the pattern's own `search` and `finditer` would.
 
     def last(self, text: str):
         """The last match in `text` (a regex match) or None (searched from the end)."""
-        return self._last.search(text) if self._maybe(text) else None
+        return None if self._hint.search(text) is None else self._last.search(text)
 
     def any(self, text: str) -> bool:
-        return self._maybe(text) and self._any.search(text) is not None
+        return self._search(self._any, text) is not None
 
     def lead(self, text: str, strict: bool = False):
         """A cue that ends `text` (after optional fillers and punctuation)."""
-        if not self._maybe(text):
-            return None
-        return (self._strict_lead if strict else self._lead).search(text)
+        return self._search(self._strict_lead if strict else self._lead, text)
 
     def after(self, text: str):
         """A cue that starts `text` (after optional brackets and spaces)."""
-        return self._after.search(text) if self._maybe(text) else None
+        # anchored at the start (^): its search is its match there
+        return None if self._hint.search(text) is None else self._after.match(text)
 
     def next_word(self, text: str):
         """A cue that is the very next word(s) of `text` (no punctuation in between)."""
-        return self._next_word.search(text) if self._maybe(text) else None
+        return None if self._hint.search(text) is None else self._next_word.match(text)
+
+    def _search(self, pattern, text: str):
+        """`pattern.search(text)` for a pattern whose matches begin with a form."""
+        find, match = self._hint.search, pattern.match
+        s = find(text)
+        while s is not None:
+            q = s.start()
+            m = match(text, q)
+            if m is not None:
+                return m
+            s = find(text, q + 1)
+        return None
 
     def finditer(self, text: str) -> list:
-        """All matches in `text`, as `self._any.finditer(text)` gives them: the pattern is
-        tried only where a form begins (every match begins so), left to right."""
+        """All matches in `text`, as `self._any.finditer(text)` gives them, left to right."""
         out = []
-        if self._hint is None:
-            return out
         find, match = self._hint.search, self._any.match
         s = find(text)
         while s is not None:

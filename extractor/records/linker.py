@@ -727,7 +727,11 @@ def _in_brackets(text: str, start: int, pos: int) -> bool:
 
 
 def _after_comparison(text: str, pos: int, floor: int) -> bool:
-    return bool(_re(r"(?<!\p{L})(?:so với|so)\s+(?:\p{L}+\s+){0,4}$").search(text[max(floor, pos - 40):pos]))
+    before = text[max(floor, pos - 40):pos]
+    return "so" in before and _COMPARED.search(before) is not None
+
+
+_COMPARED = regex.compile(r"(?<!\p{L})(?:so với|so)\s+(?:\p{L}+\s+){0,4}$")
 
 
 _SCOPE = regex.compile(r"(?<!\p{L})(?:nhất|dẫn đầu|đứng đầu|thứ \p{L}+)\s+(?:ở|tại|của|trong|toàn)\s+$|"
@@ -736,7 +740,12 @@ _SCOPE = regex.compile(r"(?<!\p{L})(?:nhất|dẫn đầu|đứng đầu|thứ \
 
 def _in_scope_phrase(text: str, pos: int, floor: int) -> bool:
     """'cao nhất ở huyện Giao Thủy', 'xã A thuộc huyện B': B is the scope, not the subject."""
-    return bool(_SCOPE.search(text[max(floor, pos - 30):pos]))
+    before = text[max(floor, pos - 30):pos]
+    # every match holds one of these words (a cheap test first)
+    return any(w in before for w in _SCOPE_WORDS) and _SCOPE.search(before) is not None
+
+
+_SCOPE_WORDS = ("nhất", "dẫn đầu", "đứng đầu", "thứ ", "thuộc")
 
 
 def _clean_number(v):

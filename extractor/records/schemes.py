@@ -14,9 +14,10 @@ from dataclasses import dataclass
 import regex
 
 from ..rules import load_yaml
-from .cues import CueSet, _alternation
+from .cues import CueSet, _alternation, _forms, _literal_re
 
 _W = r"[\p{L}\p{N}]"
+_ANYWHERE = regex.compile("")
 _LISTED = regex.compile(r"(?i)(?:BHXH|BHYT|BHTN|bảo hiểm [\p{L} ]+),\s*$")
 
 
@@ -41,6 +42,9 @@ class SchemeFinder:
         before = _alternation(data.get("organization_before", []))
         self._org_after = regex.compile(rf"^\s+(?:{after})(?!{_W})")
         self._org_before = regex.compile(rf"(?<!{_W})(?:{before})\s+$")
+        # a match of _org_before holds one of these (tried first: fast, and seldom there)
+        self._org_before_hint = _literal_re(_forms(data.get("organization_before", []))) \
+            if before else _ANYWHERE
         self._comparison = regex.compile(r"(?<!\p{L})(?:so với|hơn so với|so)\s+$")
 
     def find(self, text: str) -> list[SchemeMention]:
@@ -53,11 +57,11 @@ class SchemeFinder:
             head = text[max(0, m.start() - 40):m.start()]
             if scheme == "BHXH" and self._org_after.match(tail):
                 continue  # "BHXH tỉnh", "Bảo hiểm xã hội huyện Giao Thủy"
-            if scheme in ("BHXH", "BHYT", "BHTN") and self._org_before.search(head) \
-                    and not _is_listed(head):
+            if scheme in ("BHXH", "BHYT", "BHTN") and self._org_before_hint.search(head) \
+                    and self._org_before.search(head) and not _is_listed(head):
                 continue  # "cơ quan BHXH", "Giám đốc BHXH"
-            out.append(SchemeMention(m.start(), m.end(), scheme,
-                                     bool(self._comparison.search(head))))
+            compared = "so" in head and self._comparison.search(head) is not None
+            out.append(SchemeMention(m.start(), m.end(), scheme, compared))
         return out
 
 
