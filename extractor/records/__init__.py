@@ -70,9 +70,9 @@ class _Within:
             return [m for m in ms if start <= m.start and m.end <= end]
         lo = bisect.bisect_left(self.starts, start)
         hi = bisect.bisect_right(self.starts, end)
-        idx = [i for i in self.order[lo:hi] if ms[i].end <= end]
-        if not self.in_order:
-            idx.sort()
+        if self.in_order:                 # the usual case: sorted already
+            return [m for m in ms[lo:hi] if m.end <= end]
+        idx = sorted(i for i in self.order[lo:hi] if ms[i].end <= end)
         return [ms[i] for i in idx]
 
 

@@ -28,7 +28,7 @@ from dataclasses import dataclass, field
 
 import regex
 
-from ..model import Record
+from ..model import Record, Region
 from .cues import compiled as _re, metric_cues
 from .periods import (ASOF, COMPARISON, LOCAL, NO_PERIOD, PLAN_YEAR, Period, period_of,
                       reference_period, role, same_period_in_year, shift_year)
@@ -757,6 +757,5 @@ def _clean_number(v):
 
 
 def _region_obj(d: dict):
-    from ..model import Region
     return Region(name=d["name"], level=d["level"], province=d.get("province"),
                   code=d.get("code"), current_province=d.get("current_province"))

@@ -70,6 +70,7 @@ def _is_listed(head: str) -> bool:
     return bool(_LISTED.search(head))
 
 
+@functools.lru_cache(maxsize=1024)
 def _key(phrase: str) -> str:
     return " ".join(phrase.lower().split())
 
