@@ -114,6 +114,9 @@ class Linker:
         self.records: list[Record] = []
         self._breaks_of: Sentence | None = None      # see _breaks
         self._sent_breaks: list[tuple[int, int]] = []
+        # offsets of every "(" and ")", for _in_brackets by bisection
+        self._opens = [m.start() for m in _OPEN.finditer(text)]
+        self._closes = [m.start() for m in _CLOSE.finditer(text)]
 
     # --- driver -----------------------------------------------------------------------
     def run(self) -> list[Record]:
@@ -147,7 +150,7 @@ class Linker:
                 self.state.doc_scheme = sm.scheme
         intro = self.text[sent.start:sent.end].rstrip(" *").endswith(":")
         asofs = [d for d, r in sent.dates if r == ASOF and (getattr(d, "asof", False) or sent.numbers or intro)
-                 and not _in_brackets(self.text, sent.start, d.start)]
+                 and not self._in_brackets(sent.start, d.start)]
         if asofs:
             marked = [d for d in asofs if getattr(d, "asof", False)]
             p = period_of(_prefer_point(marked or asofs)[0])
@@ -159,6 +162,8 @@ class Linker:
         text = self.text
         prev: FigureState | None = None
         first_fig_start = sent.numbers[0].start if sent.numbers else sent.end
+        starts = [n.start for n in sent.numbers]
+        in_order = all(a <= b for a, b in zip(starts, starts[1:]))
         for num in sent.numbers:
             clause_start, clause_end = self._clause(sent, num.start)
             win_start = max(clause_start, prev.end if prev else sent.start)
@@ -166,7 +171,12 @@ class Linker:
             if kind not in ("percent", "count"):
                 prev = FigureState(num.end, kind, None)
                 continue
-            next_start = next((n.start for n in sent.numbers if n.start > num.start), sent.end)
+            # the first later figure in the list: by bisection when the list is in order
+            if in_order:
+                i = bisect.bisect_right(starts, num.start)
+                next_start = starts[i] if i < len(starts) else sent.end
+            else:
+                next_start = next((n.start for n in sent.numbers if n.start > num.start), sent.end)
             right = text[num.end:min(next_start, clause_end, num.end + 60)]
             metric, sign = self._metric(num, kind, sent, clause_start, win_start, right, prev,
                                         clause_end)
@@ -468,7 +478,8 @@ class Linker:
                 continue
             if level == "national" and _ORG_BEFORE_NATION.search(self.text[max(0, a - 25):a]):
                 continue
-            if _PLURAL_BEFORE.search(self.text[max(0, a - 12):a]):
+            # _PLURAL_BEFORE ends in \s+$: only after a space (all of regex's \s are isspace)
+            if a > 0 and self.text[a - 1].isspace() and _PLURAL_BEFORE.search(self.text[max(0, a - 12):a]):
                 continue  # "các xã có", "5 huyện đạt": several places, not the document's own
             if self._in_org(a, pos):
                 continue
@@ -503,6 +514,15 @@ class Linker:
         starts = self._place_starts
         return self.places[bisect.bisect_left(starts, lo):bisect.bisect_right(starts, hi)]
 
+    def _in_brackets(self, start: int, pos: int) -> bool:
+        """`_in_brackets(text, start, pos)`: more "(" than ")" in text[start:pos], counted
+        by bisection on their offsets."""
+        opens, closes = self._opens, self._closes
+        if not opens:
+            return False
+        n_open = bisect.bisect_left(opens, pos) - bisect.bisect_left(opens, start)
+        return n_open > 0 and n_open > bisect.bisect_left(closes, pos) - bisect.bisect_left(closes, start)
+
     def _in_org(self, start: int, end: int) -> bool:
         """Is [start, end) inside an organization's name? One starting at or before
         `start` must reach `end`: the furthest reach of those decides."""
@@ -524,9 +544,17 @@ class Linker:
                       and _re(r"\s*\(\s*").fullmatch(text[d.end:num.start])]
 
         def nearest(lo):
-            cands = [d for d, r in left if r in roles and d.start >= lo
-                     and not (_in_brackets(text, sent.start, d.start) and ")" in text[d.end:num.start])]
-            return _prefer_point(cands)[-1] if cands else None
+            # the last candidate that is not a multi-year span, else the last candidate
+            # (`_prefer_point(cands)[-1]`), found from the end
+            last = None
+            for d, r in reversed(left):
+                if r in roles and d.start >= lo and not (
+                        self._in_brackets(sent.start, d.start) and ")" in text[d.end:num.start]):
+                    if not _multi_year(d):
+                        return d
+                    if last is None:
+                        last = d
+            return last
 
         local = [d for d, r in left if r == LOCAL
                  and _re(r",?\s*(?:khi|lúc)[^,;]*").fullmatch(text[d.end:num.start])]
@@ -719,6 +747,9 @@ def _contains(inner, outer) -> bool:
     if b.get("level") == "province":
         return a.get("province") == b.get("name")
     return True
+
+
+_OPEN, _CLOSE = re.compile(r"\("), re.compile(r"\)")
 
 
 def _in_brackets(text: str, start: int, pos: int) -> bool:

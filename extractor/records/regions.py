@@ -7,6 +7,8 @@ resolves; it does not decide which place a figure is about (see `linker.py`).
 """
 from __future__ import annotations
 
+import functools
+
 import regex
 
 NATIONAL = {"name": "Việt Nam", "level": "national", "province": None, "code": None,
@@ -38,14 +40,7 @@ class RegionResolver:
         return dict(r)  # a copy each time, as a fresh look-up would give
 
     def _lookup(self, name: str, level: str, province: str | None) -> dict:
-        try:
-            r = self.gaz.region(name, level, province)
-        except Exception:
-            r = None
-        if r:
-            return r
-        return {"name": name, "level": level, "province": province if level != "province" else name,
-                "code": None, "current_province": None}
+        return _gazetteer_region(self.gaz, name, level, province)
 
     def from_entity(self, entity) -> dict | None:
         n = entity.normalized or {}
@@ -78,3 +73,17 @@ class RegionResolver:
         if self.national_doc:
             return dict(NATIONAL)
         return None
+
+
+@functools.lru_cache(maxsize=4096)
+def _gazetteer_region(gaz, name: str, level: str, province: str | None) -> dict:
+    """The gazetteer's region for a place, or one made of the name alone; kept across
+    documents (the gazetteer does not change). Callers only ever get copies of it."""
+    try:
+        r = gaz.region(name, level, province)
+    except Exception:
+        r = None
+    if r:
+        return r
+    return {"name": name, "level": level, "province": province if level != "province" else name,
+            "code": None, "current_province": None}
