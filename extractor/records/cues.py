@@ -159,6 +159,7 @@ class Cues:
             setattr(self, key, CueSet(value, fillers))
         self.collective = {level: CueSet(v) for level, v in data.get("collective", {}).items()}
         self.plural_regex = [regex.compile(p) for p in data.get("plural_regex", [])]
+        self.plural_needs_digit = all(_needs_digit(p) for p in data.get("plural_regex", []))
         self.person_units = {u.lower() for u in data.get("person_units", [])}
         breaks = _alternation(data.get("clause_breaks", []))
         self.clause_break_re = regex.compile(rf";|,\s*(?:{breaks})(?!{_W})" if breaks else ";")
@@ -167,7 +168,21 @@ class Cues:
         self.anaphoric_dates = CueSet(data.get("anaphoric_dates", []))
 
     def plural(self, text: str) -> bool:
-        return self.plural_places.any(text) or any(r.search(text) for r in self.plural_regex)
+        if self.plural_places.any(text):
+            return True
+        # the plural patterns count places ("5 xã", "12/15 huyện"): none without a digit
+        if self.plural_needs_digit and _DIGIT.search(text) is None:
+            return False
+        return any(r.search(text) for r in self.plural_regex)
+
+
+_DIGIT = regex.compile(r"\d")
+
+
+def _needs_digit(pattern: str) -> bool:
+    """Does every match of `pattern` hold a digit? True for a pattern that, after
+    its lookbehinds, starts with \\d{1,3} (as the plural patterns of metrics.yaml do)."""
+    return bool(regex.fullmatch(r"(?:\(\?<!(?:[^()\[\]]|\[[^\]]*\])*\))*\\d\{1,3\}.*", pattern, regex.DOTALL))
 
 
 @functools.lru_cache(maxsize=1)

@@ -114,6 +114,8 @@ class Linker:
         self.records: list[Record] = []
         self._breaks_of: Sentence | None = None      # see _breaks
         self._sent_breaks: list[tuple[int, int]] = []
+        self._span_of: Sentence | None = None        # see _emit
+        self._sent_span = (0, 0)
         # offsets of every "(" and ")", for _in_brackets by bisection
         self._opens = [m.start() for m in _OPEN.finditer(text)]
         self._closes = [m.start() for m in _CLOSE.finditer(text)]
@@ -640,7 +642,9 @@ class Linker:
     # --- output -------------------------------------------------------------------------
     def _emit(self, num, sent, metric, scheme, region: Ref, period: Period, compared, value,
               kind, penalty):
-        s, e = self.view.orig_span(sent.start, sent.end)
+        if self._span_of is not sent:               # the evidence span, once per sentence
+            self._span_of, self._sent_span = sent, self.view.orig_span(sent.start, sent.end)
+        s, e = self._sent_span
         vs, ve = self.view.orig_span(num.value_start, num.value_end)
         if isinstance(value, tuple):
             value = [_clean_number(value[0]), _clean_number(value[1])]
