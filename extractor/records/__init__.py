@@ -30,14 +30,15 @@ def build_records(*, doc, view, meta, reference, numbers, dates, entities, conte
     resolver = RegionResolver(gazetteer(), context, text, title, _title_scheme(title, schemes_all, text))
 
     table_spans = _clean_spans(view, [(t.start, t.end) for t in doc.tables if t.end > t.start])
+    in_numbers, in_dates, in_schemes = _Within(numbers), _Within(dates), _Within(schemes_all)
     sents = []
     for sp in split_sentences(text):
         if any(a <= sp.start < b for a, b in table_spans):
             continue
         s = Sentence(sp.start, sp.end, sp.paragraph)
-        s.numbers = [n for n in numbers if sp.start <= n.start and n.end <= sp.end]
-        s.dates = [(d, role(text, d, sp.start)) for d in dates if sp.start <= d.start and d.end <= sp.end]
-        s.schemes = [m for m in schemes_all if sp.start <= m.start and m.end <= sp.end]
+        s.numbers = in_numbers(sp.start, sp.end)
+        s.dates = [(d, role(text, d, sp.start)) for d in in_dates(sp.start, sp.end)]
+        s.schemes = in_schemes(sp.start, sp.end)
         sents.append(s)
 
     skip = _headline_paragraphs(text, title, sents)
@@ -49,6 +50,30 @@ def build_records(*, doc, view, meta, reference, numbers, dates, entities, conte
     records = linker.run()
     records += table_records(doc, resolver, reference, linker.state.asof)
     return drop_impossible(drop_duplicates(records))
+
+
+class _Within:
+    """The mentions lying in [start, end], in their given order, found by bisection on
+    their start offsets (not by a pass over all mentions for every sentence)."""
+
+    def __init__(self, mentions):
+        self.mentions = list(mentions)
+        self.order = sorted(range(len(self.mentions)), key=lambda i: self.mentions[i].start)
+        self.starts = [self.mentions[i].start for i in self.order]
+        # a mention ending before it starts could lie in a span that its start is past
+        self.sane = all(m.end >= m.start for m in self.mentions)
+        self.in_order = self.order == list(range(len(self.mentions)))
+
+    def __call__(self, start: int, end: int) -> list:
+        ms = self.mentions
+        if not self.sane:
+            return [m for m in ms if start <= m.start and m.end <= end]
+        lo = bisect.bisect_left(self.starts, start)
+        hi = bisect.bisect_right(self.starts, end)
+        if self.in_order:                 # the usual case: sorted already
+            return [m for m in ms[lo:hi] if m.end <= end]
+        idx = sorted(i for i in self.order[lo:hi] if ms[i].end <= end)
+        return [ms[i] for i in idx]
 
 
 def _title_scheme(title: str, mentions, text: str) -> str | None:

@@ -8,6 +8,7 @@ anywhere in a stretch of text. What the cues mean is decided in `linker.py`.
 from __future__ import annotations
 
 import functools
+import re
 
 import regex
 
@@ -41,9 +42,48 @@ def _alternation(phrases) -> str:
     return "|".join(x for x in parts if x)
 
 
+def _forms(phrases) -> set[str]:
+    """The strings `_alternation` matches a phrase as: as written, in CAPITALS, Capitalized."""
+    plain = {p.strip() for p in phrases if p and p.strip()}
+    return plain | {p.upper() for p in plain} | {p[:1].upper() + p[1:] for p in plain}
+
+
+def _literal_re(forms) -> re.Pattern:
+    """A stdlib pattern finding where one of `forms` begins (spaces as runs of
+    whitespace); one that finds nothing for no forms.
+
+    It finds at least what `_alternation` finds: the stdlib's \\s holds every character
+    of the regex module's (and four control characters more), and it has no lookarounds.
+    Only where a form begins counts, not which one: the forms are a trie that stops at
+    the shortest form (several times faster than their plain alternation).
+    """
+    root: dict = {}
+    for f in forms:
+        node = root
+        for c in " ".join(w for w in f.split(" ") if w):
+            node = node.setdefault(c, {})
+        node[""] = {}
+
+    def emit(node: dict) -> str:
+        if "" in node:
+            return ""                                 # a form ends here: enough
+        alts = [(r"\s+" if c == " " else re.escape(c)) + emit(sub) for c, sub in node.items()]
+        return alts[0] if len(alts) == 1 else "(?:" + "|".join(alts) + ")"
+    return re.compile(emit(root)) if root else _NEVER
+
+
+_NEVER = re.compile(r"(?!)")
+
+
 class CueSet:
+    """Each question first checks, with the stdlib `re` (fast on literals), that a cue
+    occurs in the text at all, whole words or not; most texts hold none, and the full
+    pattern, whose lookarounds are tried at every offset, is then not run at all."""
+
     def __init__(self, phrases, fillers=()):
         self.phrases = tuple(phrases or ())
+        forms = _forms(self.phrases)
+        self._hint = _literal_re(forms)      # every match begins with one of these
         alt = _alternation(self.phrases) or r"(?!x)x"
         fill = _alternation(fillers)
         fill_part = rf"(?:\s*(?:{fill})(?!{_W}))*" if fill else ""
@@ -55,24 +95,55 @@ class CueSet:
         self._after = regex.compile(rf"^[\s):,]*(?:{alt})(?!{_W})")
         self._next_word = regex.compile(rf"^\s*(?:{alt})(?!{_W})")
 
+    # Each question runs its pattern only if `_hint` finds a form in the text, and a
+    # pattern that searches forwards only where a form begins: `_search` and `finditer`
+    # give what the pattern's own `search` and `finditer` would.
+
     def last(self, text: str):
         """The last match in `text` (a regex match) or None (searched from the end)."""
-        return self._last.search(text)
+        return None if self._hint.search(text) is None else self._last.search(text)
 
     def any(self, text: str) -> bool:
-        return self._any.search(text) is not None
+        return self._search(self._any, text) is not None
 
     def lead(self, text: str, strict: bool = False):
         """A cue that ends `text` (after optional fillers and punctuation)."""
-        return (self._strict_lead if strict else self._lead).search(text)
+        return self._search(self._strict_lead if strict else self._lead, text)
 
     def after(self, text: str):
         """A cue that starts `text` (after optional brackets and spaces)."""
-        return self._after.search(text)
+        # anchored at the start (^): its search is its match there
+        return None if self._hint.search(text) is None else self._after.match(text)
 
     def next_word(self, text: str):
         """A cue that is the very next word(s) of `text` (no punctuation in between)."""
-        return self._next_word.search(text)
+        return None if self._hint.search(text) is None else self._next_word.match(text)
+
+    def _search(self, pattern, text: str):
+        """`pattern.search(text)` for a pattern whose matches begin with a form."""
+        find, match = self._hint.search, pattern.match
+        s = find(text)
+        while s is not None:
+            q = s.start()
+            m = match(text, q)
+            if m is not None:
+                return m
+            s = find(text, q + 1)
+        return None
+
+    def finditer(self, text: str) -> list:
+        """All matches in `text`, as `self._any.finditer(text)` gives them, left to right."""
+        out = []
+        find, match = self._hint.search, self._any.match
+        s = find(text)
+        while s is not None:
+            m = match(text, s.start())
+            if m is not None:
+                out.append(m)
+                s = find(text, m.end())
+            else:
+                s = find(text, s.start() + 1)
+        return out
 
 
 class Cues:
@@ -88,6 +159,7 @@ class Cues:
             setattr(self, key, CueSet(value, fillers))
         self.collective = {level: CueSet(v) for level, v in data.get("collective", {}).items()}
         self.plural_regex = [regex.compile(p) for p in data.get("plural_regex", [])]
+        self.plural_needs_digit = all(_needs_digit(p) for p in data.get("plural_regex", []))
         self.person_units = {u.lower() for u in data.get("person_units", [])}
         breaks = _alternation(data.get("clause_breaks", []))
         self.clause_break_re = regex.compile(rf";|,\s*(?:{breaks})(?!{_W})" if breaks else ";")
@@ -96,7 +168,21 @@ class Cues:
         self.anaphoric_dates = CueSet(data.get("anaphoric_dates", []))
 
     def plural(self, text: str) -> bool:
-        return self.plural_places.any(text) or any(r.search(text) for r in self.plural_regex)
+        if self.plural_places.any(text):
+            return True
+        # the plural patterns count places ("5 xã", "12/15 huyện"): none without a digit
+        if self.plural_needs_digit and _DIGIT.search(text) is None:
+            return False
+        return any(r.search(text) for r in self.plural_regex)
+
+
+_DIGIT = regex.compile(r"\d")
+
+
+def _needs_digit(pattern: str) -> bool:
+    """Does every match of `pattern` hold a digit? True for a pattern that, after
+    its lookbehinds, starts with \\d{1,3} (as the plural patterns of metrics.yaml do)."""
+    return bool(regex.fullmatch(r"(?:\(\?<!(?:[^()\[\]]|\[[^\]]*\])*\))*\\d\{1,3\}.*", pattern, regex.DOTALL))
 
 
 @functools.lru_cache(maxsize=1)

@@ -21,12 +21,14 @@ from __future__ import annotations
 
 import bisect
 import datetime as _dt
+import itertools
 import math
+import re
 from dataclasses import dataclass, field
 
 import regex
 
-from ..model import Record
+from ..model import Record, Region
 from .cues import compiled as _re, metric_cues
 from .periods import (ASOF, COMPARISON, LOCAL, NO_PERIOD, PLAN_YEAR, Period, period_of,
                       reference_period, role, same_period_in_year, shift_year)
@@ -95,9 +97,13 @@ class Linker:
         # "toàn tỉnh", "cả nước"... found once per document: (start, end, level)
         self._collectives = sorted((m.start(), m.end(), level)
                                    for level, cues in metric_cues().collective.items()
-                                   for m in cues._any.finditer(text))
+                                   for m in cues.finditer(text))
         self._collective_starts = [c[0] for c in self._collectives]
         self.orgs = orgs
+        # for _in_org: organizations by start, and the furthest end of those up to each
+        by_start = sorted(orgs, key=lambda o: o.start)
+        self._org_starts = [o.start for o in by_start]
+        self._org_reach = list(itertools.accumulate((o.end for o in by_start), max))
         self.regions = regions        # RegionResolver
         self.reference = reference
         self.view = view
@@ -106,6 +112,13 @@ class Linker:
         self.cues = metric_cues()
         self.state = DocState()
         self.records: list[Record] = []
+        self._breaks_of: Sentence | None = None      # see _breaks
+        self._sent_breaks: list[tuple[int, int]] = []
+        self._span_of: Sentence | None = None        # see _emit
+        self._sent_span = (0, 0)
+        # offsets of every "(" and ")", for _in_brackets by bisection
+        self._opens = [m.start() for m in _OPEN.finditer(text)]
+        self._closes = [m.start() for m in _CLOSE.finditer(text)]
 
     # --- driver -----------------------------------------------------------------------
     def run(self) -> list[Record]:
@@ -129,7 +142,7 @@ class Linker:
 
     def _after_sentence(self, sent: Sentence) -> None:
         if not sent.numbers and _re(r"(?:Tại|Ở)\s").match(self.text[sent.start:sent.start + 4]):
-            first = next((e for e in self.places if sent.start <= e.start < sent.start + 25), None)
+            first = next(iter(self._places_between(sent.start, sent.start + 24)), None)
             region = self.regions.from_entity(first) if first else None
             if region:
                 self.state.topic = Ref(region, "subject")
@@ -139,7 +152,7 @@ class Linker:
                 self.state.doc_scheme = sm.scheme
         intro = self.text[sent.start:sent.end].rstrip(" *").endswith(":")
         asofs = [d for d, r in sent.dates if r == ASOF and (getattr(d, "asof", False) or sent.numbers or intro)
-                 and not _in_brackets(self.text, sent.start, d.start)]
+                 and not self._in_brackets(sent.start, d.start)]
         if asofs:
             marked = [d for d in asofs if getattr(d, "asof", False)]
             p = period_of(_prefer_point(marked or asofs)[0])
@@ -151,6 +164,8 @@ class Linker:
         text = self.text
         prev: FigureState | None = None
         first_fig_start = sent.numbers[0].start if sent.numbers else sent.end
+        starts = [n.start for n in sent.numbers]
+        in_order = all(a <= b for a, b in zip(starts, starts[1:]))
         for num in sent.numbers:
             clause_start, clause_end = self._clause(sent, num.start)
             win_start = max(clause_start, prev.end if prev else sent.start)
@@ -158,7 +173,12 @@ class Linker:
             if kind not in ("percent", "count"):
                 prev = FigureState(num.end, kind, None)
                 continue
-            next_start = next((n.start for n in sent.numbers if n.start > num.start), sent.end)
+            # the first later figure in the list: by bisection when the list is in order
+            if in_order:
+                i = bisect.bisect_right(starts, num.start)
+                next_start = starts[i] if i < len(starts) else sent.end
+            else:
+                next_start = next((n.start for n in sent.numbers if n.start > num.start), sent.end)
             right = text[num.end:min(next_start, clause_end, num.end + 60)]
             metric, sign = self._metric(num, kind, sent, clause_start, win_start, right, prev,
                                         clause_end)
@@ -220,7 +240,7 @@ class Linker:
         if not m:
             return None
         cue_at = clause_start + m.start()
-        places = [e for e in self.places if clause_start <= e.start and e.end <= cue_at
+        places = [e for e in self._places_between(clause_start, cue_at) if e.end <= cue_at
                   and not self._in_org(e.start, e.end)]
         figs = [n for n in sent.numbers if cue_at <= n.start < clause_end]
         if len(places) < 2 or len(places) != len(figs) or num not in figs:
@@ -230,7 +250,7 @@ class Linker:
 
     def _shared_list(self, start: int, end: int, sent_start: int) -> list[Ref]:
         """Places listed right before one figure ("Đồng Văn, Mèo Vạc, Yên Minh đạt 100%")."""
-        ents = [e for e in self.places if start <= e.start and e.end <= end
+        ents = [e for e in self._places_between(start, end) if e.end <= end
                 and not self._in_org(e.start, e.end)]
         if len(ents) < 2:
             return []
@@ -250,13 +270,21 @@ class Linker:
     def _clause(self, sent: Sentence, pos: int) -> tuple[int, int]:
         """The clause around `pos`: split at ";" and at turns such as ", trong khi"."""
         start, end = sent.start, sent.end
-        for m in self.cues.clause_break_re.finditer(self.text, sent.start, sent.end):
-            if m.end() <= pos:
-                start = m.end()
-            elif m.start() >= pos:
-                end = m.start()
+        for a, b in self._breaks(sent):
+            if b <= pos:
+                start = b
+            elif a >= pos:
+                end = a
                 break
         return start, end
+
+    def _breaks(self, sent: Sentence) -> list[tuple[int, int]]:
+        """The clause breaks of the sentence, (start, end), found once per sentence."""
+        if self._breaks_of is not sent:
+            self._breaks_of = sent
+            self._sent_breaks = [m.span() for m in self.cues.clause_break_re.finditer(
+                self.text, sent.start, sent.end)]
+        return self._sent_breaks
 
     # --- metric -------------------------------------------------------------------------
     def _target_context(self, sent, clause_left: str) -> bool:
@@ -452,7 +480,8 @@ class Linker:
                 continue
             if level == "national" and _ORG_BEFORE_NATION.search(self.text[max(0, a - 25):a]):
                 continue
-            if _PLURAL_BEFORE.search(self.text[max(0, a - 12):a]):
+            # _PLURAL_BEFORE ends in \s+$: only after a space (all of regex's \s are isspace)
+            if a > 0 and self.text[a - 1].isspace() and _PLURAL_BEFORE.search(self.text[max(0, a - 12):a]):
                 continue  # "các xã có", "5 huyện đạt": several places, not the document's own
             if self._in_org(a, pos):
                 continue
@@ -478,12 +507,29 @@ class Linker:
         if level not in ("district", "commune"):
             return None
         para_start = self.text.rfind("\n", 0, pos) + 1
-        found = [e for e in self.places if para_start <= e.start and e.end <= pos
+        found = [e for e in self._places_between(para_start, pos) if e.end <= pos
                  and (e.normalized or {}).get("level") == level]
         return self.regions.from_entity(found[-1]) if found else None
 
+    def _places_between(self, lo: int, hi: int) -> list:
+        """The places starting in [lo, hi], in order (a place ends after it starts)."""
+        starts = self._place_starts
+        return self.places[bisect.bisect_left(starts, lo):bisect.bisect_right(starts, hi)]
+
+    def _in_brackets(self, start: int, pos: int) -> bool:
+        """`_in_brackets(text, start, pos)`: more "(" than ")" in text[start:pos], counted
+        by bisection on their offsets."""
+        opens, closes = self._opens, self._closes
+        if not opens:
+            return False
+        n_open = bisect.bisect_left(opens, pos) - bisect.bisect_left(opens, start)
+        return n_open > 0 and n_open > bisect.bisect_left(closes, pos) - bisect.bisect_left(closes, start)
+
     def _in_org(self, start: int, end: int) -> bool:
-        return any(o.start <= start and end <= o.end for o in self.orgs)
+        """Is [start, end) inside an organization's name? One starting at or before
+        `start` must reach `end`: the furthest reach of those decides."""
+        i = bisect.bisect_right(self._org_starts, start)
+        return i > 0 and self._org_reach[i - 1] >= end
 
     # --- period -------------------------------------------------------------------------
     def _period(self, num, metric, sent, clause_start, clause_end, win_start):
@@ -500,9 +546,17 @@ class Linker:
                       and _re(r"\s*\(\s*").fullmatch(text[d.end:num.start])]
 
         def nearest(lo):
-            cands = [d for d, r in left if r in roles and d.start >= lo
-                     and not (_in_brackets(text, sent.start, d.start) and ")" in text[d.end:num.start])]
-            return _prefer_point(cands)[-1] if cands else None
+            # the last candidate that is not a multi-year span, else the last candidate
+            # (`_prefer_point(cands)[-1]`), found from the end
+            last = None
+            for d, r in reversed(left):
+                if r in roles and d.start >= lo and not (
+                        self._in_brackets(sent.start, d.start) and ")" in text[d.end:num.start]):
+                    if not _multi_year(d):
+                        return d
+                    if last is None:
+                        last = d
+            return last
 
         local = [d for d, r in left if r == LOCAL
                  and _re(r",?\s*(?:khi|lúc)[^,;]*").fullmatch(text[d.end:num.start])]
@@ -588,7 +642,9 @@ class Linker:
     # --- output -------------------------------------------------------------------------
     def _emit(self, num, sent, metric, scheme, region: Ref, period: Period, compared, value,
               kind, penalty):
-        s, e = self.view.orig_span(sent.start, sent.end)
+        if self._span_of is not sent:               # the evidence span, once per sentence
+            self._span_of, self._sent_span = sent, self.view.orig_span(sent.start, sent.end)
+        s, e = self._sent_span
         vs, ve = self.view.orig_span(num.value_start, num.value_end)
         if isinstance(value, tuple):
             value = [_clean_number(value[0]), _clean_number(value[1])]
@@ -676,7 +732,11 @@ def _strip_dates(text: str, start: int, end: int, dates) -> str:
         out.append(text[pos:max(pos, d.start)])
         pos = max(pos, d.end)
     out.append(text[pos:end])
-    return _re(r"\s+").sub(" ", "".join(out))
+    return _SPACES.sub(" ", "".join(out))
+
+
+# regex's \s+ in the stdlib (faster): the stdlib's \s also holds \x1c-\x1f, regex's not
+_SPACES = re.compile(r"[^\S\x1c-\x1f]+")
 
 
 _PLURAL_BEFORE = regex.compile(r"(?:các|những|một số|nhiều|mỗi|từng|\d+)\s+$")
@@ -693,13 +753,20 @@ def _contains(inner, outer) -> bool:
     return True
 
 
+_OPEN, _CLOSE = re.compile(r"\("), re.compile(r"\)")
+
+
 def _in_brackets(text: str, start: int, pos: int) -> bool:
     before = text[start:pos]
     return before.count("(") > before.count(")")
 
 
 def _after_comparison(text: str, pos: int, floor: int) -> bool:
-    return bool(_re(r"(?<!\p{L})(?:so với|so)\s+(?:\p{L}+\s+){0,4}$").search(text[max(floor, pos - 40):pos]))
+    before = text[max(floor, pos - 40):pos]
+    return "so" in before and _COMPARED.search(before) is not None
+
+
+_COMPARED = regex.compile(r"(?<!\p{L})(?:so với|so)\s+(?:\p{L}+\s+){0,4}$")
 
 
 _SCOPE = regex.compile(r"(?<!\p{L})(?:nhất|dẫn đầu|đứng đầu|thứ \p{L}+)\s+(?:ở|tại|của|trong|toàn)\s+$|"
@@ -708,7 +775,12 @@ _SCOPE = regex.compile(r"(?<!\p{L})(?:nhất|dẫn đầu|đứng đầu|thứ \
 
 def _in_scope_phrase(text: str, pos: int, floor: int) -> bool:
     """'cao nhất ở huyện Giao Thủy', 'xã A thuộc huyện B': B is the scope, not the subject."""
-    return bool(_SCOPE.search(text[max(floor, pos - 30):pos]))
+    before = text[max(floor, pos - 30):pos]
+    # every match holds one of these words (a cheap test first)
+    return any(w in before for w in _SCOPE_WORDS) and _SCOPE.search(before) is not None
+
+
+_SCOPE_WORDS = ("nhất", "dẫn đầu", "đứng đầu", "thứ ", "thuộc")
 
 
 def _clean_number(v):
@@ -720,6 +792,5 @@ def _clean_number(v):
 
 
 def _region_obj(d: dict):
-    from ..model import Region
     return Region(name=d["name"], level=d["level"], province=d.get("province"),
                   code=d.get("code"), current_province=d.get("current_province"))

@@ -14,7 +14,6 @@ from dataclasses import dataclass
 
 import regex
 
-from .cues import compiled as _re
 
 
 
@@ -25,6 +24,8 @@ _COMPARISON_BEFORE = regex.compile(
     r"(?<!\p{L})(?:so với|so|nhiều hơn|ít hơn|cao hơn|thấp hơn|hơn|kém|như|bằng)\s+"
     r"(?:(?:với|cùng kỳ|thời điểm|cuối|đầu|hết)\s+)*$", regex.IGNORECASE)
 _DATELINE = regex.compile(r"^[\p{Lu}][\p{L} .-]{0,30},\s*$")
+_WHEN_AFTER = regex.compile(r",?\s*(?:khi|lúc)(?!\p{L})")
+_BRACKET_AFTER = regex.compile(r"\s*[(\-–]")       # tested first: short, and seldom there
 _REFERENCE_BEFORE = regex.compile(
     r"(?:\d+\s*[/-]\s*[\p{Lu}Đ][\p{L}\d/.-]*|ban hành|ký|phê duyệt)\s*,?\s*(?:ngày\s*)?$")
 _PLAN_BEFORE = regex.compile(
@@ -55,11 +56,11 @@ def role(text: str, mention, sentence_start: int) -> str:
     after = text[mention.end:mention.end + 12]
     if mention.text.lower().startswith("năm nay") and head.lower().endswith("nhiều "):
         return OTHER  # "từ nhiều năm nay": for many years, not this year
-    if _re(r",?\s*(?:khi|lúc)(?!\p{L})").match(after):
+    if _WHEN_AFTER.match(after):
         return LOCAL  # "so với năm 2019, khi cả nước có 84,746 triệu người"
     if getattr(mention, "relation", None) == "since":
         return OTHER  # "từ đầu năm": where a period starts, not an as-of
-    if _DATELINE.match(text[sentence_start:mention.start]) and _re(r"\s*[(\-–]").match(after):
+    if _BRACKET_AFTER.match(after) and _DATELINE.match(text[sentence_start:mention.start]):
         return REFERENCE  # "Nghệ An, 14/10/2023 (TTXVN) - ...": the dateline
     if getattr(mention, "relation", None) == "compare":
         return COMPARISON

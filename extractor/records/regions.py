@@ -7,6 +7,8 @@ resolves; it does not decide which place a figure is about (see `linker.py`).
 """
 from __future__ import annotations
 
+import functools
+
 import regex
 
 NATIONAL = {"name": "Việt Nam", "level": "national", "province": None, "code": None,
@@ -26,18 +28,19 @@ class RegionResolver:
         self.title = title or ""
         self.default_scheme = default_scheme
         self.national_doc = not self.province and bool(_NATIONAL_DOC.search(text))
+        self._resolved: dict[tuple, dict] = {}   # gazetteer answers for this document
 
     def region(self, name: str, level: str, province: str | None = None) -> dict | None:
         if level == "national":
             return dict(NATIONAL)
-        try:
-            r = self.gaz.region(name, level, province)
-        except Exception:
-            r = None
-        if r:
-            return r
-        return {"name": name, "level": level, "province": province if level != "province" else name,
-                "code": None, "current_province": None}
+        key = (name, level, province)
+        r = self._resolved.get(key)
+        if r is None:
+            r = self._resolved[key] = self._lookup(name, level, province)
+        return dict(r)  # a copy each time, as a fresh look-up would give
+
+    def _lookup(self, name: str, level: str, province: str | None) -> dict:
+        return _gazetteer_region(self.gaz, name, level, province)
 
     def from_entity(self, entity) -> dict | None:
         n = entity.normalized or {}
@@ -70,3 +73,17 @@ class RegionResolver:
         if self.national_doc:
             return dict(NATIONAL)
         return None
+
+
+@functools.lru_cache(maxsize=4096)
+def _gazetteer_region(gaz, name: str, level: str, province: str | None) -> dict:
+    """The gazetteer's region for a place, or one made of the name alone; kept across
+    documents (the gazetteer does not change). Callers only ever get copies of it."""
+    try:
+        r = gaz.region(name, level, province)
+    except Exception:
+        r = None
+    if r:
+        return r
+    return {"name": name, "level": level, "province": province if level != "province" else name,
+            "code": None, "current_province": None}
