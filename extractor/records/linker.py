@@ -428,7 +428,8 @@ class Linker:
     # --- region -------------------------------------------------------------------------
     def _region(self, num, sent, clause_start, win_start, prev, first_fig_start) -> Ref | None:
         c = self.cues
-        for lo in (win_start, clause_start):
+        # the clause is tried only when it starts before the window (else: the same answer)
+        for lo in ((win_start,) if win_start == clause_start else (win_start, clause_start)):
             hits = self._places_in(lo, num.start, sent.start)
             if hits:
                 end, ref = hits[-1]
