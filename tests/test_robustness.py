@@ -437,11 +437,11 @@ def good_was_read(res, root: Path, out: Path | None = None) -> None:
 @pytest.mark.parametrize("command,jobs", [("extract", "2"), ("ingest", "1")])
 def test_max_size_and_timeout_flags_bound_each_file(tmp_path, command, jobs):
     """--max-size 10: a 12 MB text file (sparse) is refused before it is read. --timeout 5:
-    2 MB of real report text, under the size limit but far too long to extract in 5 s, is
+    8 MB of real report text, under the size limit but far too long to extract in 5 s, is
     cut off. One line each; the good file is read; the run does not wait for either."""
     need_flag(command, "--max-size")
     need_flag(command, "--timeout")
-    root = small_folder(tmp_path / "dữ liệu", ("rất dài.txt", long_text(2 * MB)))
+    root = small_folder(tmp_path / "dữ liệu", ("rất dài.txt", long_text(8 * MB)))
     with open(root / "to quá.txt", "wb") as f:
         f.write(FIGURE_SENTENCE.encode("utf-8"))
         f.truncate(12 * MB)
