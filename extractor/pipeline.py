@@ -135,6 +135,10 @@ def _warm(options: Options) -> None:
         extract_text("Năm 2023, toàn tỉnh có 1.000 người tham gia BHYT.", use_ner=options.use_ner)
     except Exception:
         pass
+    # what is loaded now (rules, gazetteer, models) lives as long as the process: keep it
+    # out of the garbage collector's scans (about 5% of the extraction time otherwise)
+    import gc
+    gc.freeze()
 
 
 def default_jobs() -> int:

@@ -99,3 +99,15 @@ def test_an_extraction_survives_pickling_with_its_entities_packed():
     assert again.entities == ex.entities and back == ex and again.to_dict() == ex.to_dict()
     back.entities = []
     assert back.entities == [] and back != ex
+
+
+def test_warm_up_keeps_the_loaded_rules_out_of_the_garbage_collector():
+    """Workers warm up before their first file: rules and gazetteer loaded, then frozen
+    so that the collector does not scan them again and again."""
+    import gc
+    from extractor.pipeline import Options, _warm
+    try:
+        _warm(Options(use_ner=False))
+        assert gc.get_freeze_count() > 10_000
+    finally:
+        gc.unfreeze()
