@@ -67,6 +67,12 @@ def _alternation(strings: Iterable[str]) -> str:
 def _literal_trie(strings: Iterable[str]) -> str:
     """`_alternation(strings)` as a trie for `re` (the longest string at an offset, as
     there; an offset is tried against the strings with its character only)."""
+    return _trie_pattern(strings, re.escape)
+
+
+def _trie_pattern(strings: Iterable[str], escape) -> str:
+    """The alternation of `strings` as a trie, longest string first at an offset, each
+    character written by `escape` (re.escape or regex.escape)."""
     root: dict = {}
     for w in strings:
         node = root
@@ -75,7 +81,7 @@ def _literal_trie(strings: Iterable[str]) -> str:
         node[""] = {}
 
     def emit(node: dict) -> str:
-        alts = [re.escape(c) + emit(sub) for c, sub in node.items() if c]
+        alts = [escape(c) + emit(sub) for c, sub in node.items() if c]
         if not alts:
             return ""
         body = alts[0] if len(alts) == 1 else "(?:" + "|".join(alts) + ")"
@@ -120,24 +126,11 @@ def _anchors(forms: set[str]) -> dict[str, set[int]]:
 
 
 def _trie(phrases: list[str]) -> str:
-    """The alternation of `phrases` as a trie: at one offset it tries the phrases that
-    match there longest first, as the plain alternation does when no phrase comes
-    before a longer one that it begins (the caller checks, and gives lower-cased
+    """The alternation of `phrases` as a trie for `regex`: at one offset it tries the
+    phrases that match there longest first, as the plain alternation does when no phrase
+    comes before a longer one that it begins (the caller checks, and gives lower-cased
     phrases for a pattern that ignores case)."""
-    root: dict = {}
-    for p in phrases:
-        node = root
-        for c in p:
-            node = node.setdefault(c, {})
-        node[""] = {}
-
-    def emit(node: dict) -> str:
-        alts = [regex.escape(c) + emit(sub) for c, sub in node.items() if c]
-        if not alts:
-            return ""
-        body = alts[0] if len(alts) == 1 and len(alts[0]) == 1 else "(?:" + "|".join(alts) + ")"
-        return body + "?" if "" in node else body
-    return emit(root)
+    return _trie_pattern(phrases, regex.escape)
 
 
 class LiteralSearch:

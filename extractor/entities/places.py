@@ -283,19 +283,8 @@ def _run_plan(run: str) -> tuple:
         for w in run.split(" "):
             spans.append((a, a + len(w)))
             a += len(w) + 1
-    parts: list[list[tuple[int, int]]] = []
-    cur: list[tuple[int, int]] = []
-    for sp in spans:
-        c = run[sp[0]]
-        if c.isupper() or c.isdigit():
-            cur.append(sp)
-        elif cur:
-            parts.append(cur)
-            cur = []
-    if cur:
-        parts.append(cur)
     out = []
-    for part in parts:
+    for part in _capitalised_parts(run, spans):
         lows = tuple(run[x:y].lower() for x, y in part)
         if any(w in level_first for w in lows):
             out.append((tuple(part), lows, None))
@@ -450,6 +439,11 @@ def _cap_words(text: str, m) -> list[list[tuple[int, int]]]:
     """The words of a `_CAP_RUN` match, split where a word is not capitalised after all."""
     a, b = m.span()
     spans = [(a, b)] if m.end(1) == b else list(zip(m.starts("w"), m.ends("w")))
+    return _capitalised_parts(text, spans)
+
+
+def _capitalised_parts(text: str, spans: list[tuple[int, int]]) -> list[list[tuple[int, int]]]:
+    """The word `spans` of `text` in runs of words that begin with a capital or a digit."""
     runs: list[list[tuple[int, int]]] = []
     cur: list[tuple[int, int]] = []
     for sp in spans:
