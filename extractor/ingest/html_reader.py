@@ -76,15 +76,15 @@ def read_html(data: bytes, path: str, sha256: str) -> Document:
     # a copy of this tree then.
     deep = tree.xpath(_DEEP)
     pieces = None
-    if deep:
-        flat = _flat_pieces(html)
-        if len("".join(tree.text_content().split())) < 0.9 * sum(len(p.replace(" ", "")) for _, p in flat):
-            pieces = flat              # deeper than even that parser reads: text lost in the tree
+    flat = _flat_pieces(html) if deep else None
+    if flat is not None and \
+            len("".join(tree.text_content().split())) < 0.9 * sum(len(p.replace(" ", "")) for _, p in flat):
+        pieces = flat                  # deeper than even that parser reads: text lost in the tree
     if pieces is None:
         try:
             pieces = _main_content(copy.deepcopy(tree) if deep else html) or _fallback_content(tree)
         except RecursionError:
-            pieces = _flat_pieces(html)
+            pieces = flat if flat is not None else _flat_pieces(html)
 
     warnings = list(dec.warnings)
     legacy = None if dec.warnings else detect_legacy(
