@@ -53,6 +53,7 @@ class DateGrammar:
     datetime_gap: regex.Pattern  # between a date and its time of day
     range_dash: regex.Pattern    # between the two ends of a date range
     cue_before: regex.Pattern
+    cue_last_words: frozenset  # the last word of each cue, case-folded (to skip the search)
     dm_cue_before: regex.Pattern
     dm_after: regex.Pattern
     bare_year_cue_before: regex.Pattern
@@ -301,6 +302,7 @@ def grammar() -> DateGrammar:
             + r")\s*$", FLAGS),
         unit_after=regex.compile(r"\s+" + alt(unit_words) + _EW, FLAGS),
         cues=cues,
+        cue_last_words=frozenset(k.split()[-1].casefold() for k in cues),
         day_words=tuple(" ".join(str(w).lower().split()) for w in y["day_words"]),
         year_words=frozenset(" ".join(str(w).lower().split()) for w in y["year_words"]),
         month_names=month_names,

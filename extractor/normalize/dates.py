@@ -85,14 +85,23 @@ def _lower(text: str) -> str:
 
 
 def _lookback(low: str, p: int, leads: frozenset, found: set) -> None:
-    """Add the start of every lead word among the few words before `p`."""
-    lo = max(0, p - 40)
+    """Add the start of every lead word among the five words (runs of non-blanks)
+    in the 40 characters before `p`, punctuation around a word ignored."""
+    lo = p - 40 if p > 40 else 0
     seg = low[lo:p]
-    idx = len(seg)
-    for part in reversed(seg.split()[-5:]):
-        idx = seg.rfind(part, 0, idx)
+    parts = seg.rsplit(None, 5)  # the last five words, after what is left before them
+    if len(parts) == 6:
+        del parts[0]
+    # where parts[located] starts (the words after it located too): found by
+    # walking back only as far as a lead word needs, most have none
+    located, idx = len(parts), len(seg)
+    for i in range(len(parts) - 1, -1, -1):
+        part = parts[i]
         word = part.strip(_PUNCT)
         if word in leads:
+            while located > i:
+                located -= 1
+                idx = seg.rfind(parts[located], 0, idx)
             found.add(lo + idx + part.find(word))
 
 
@@ -137,7 +146,7 @@ def _atom_at(text: str, pos: int) -> Atom | None:
     atom = Atom(form, m.start(), m.end(), g)
     if not _keep(atom, text):
         return None
-    cm = gr.cue_before.search(text, max(0, atom.start - 30), atom.start)
+    cm = _cue_before(text, atom.start, gr)
     if cm:
         atom.cue = " ".join(cm.group("cue").lower().split())
         atom.cue_start = cm.start("cue")
@@ -145,6 +154,25 @@ def _atom_at(text: str, pos: int) -> Atom | None:
                                             or gr.cues[atom.cue]["relation"] == "since")):
         return None
     return atom
+
+
+def _cue_before(text: str, start: int, gr) -> regex.Match | None:
+    """The cue ending, blanks after it, right before `start` (within 30 characters).
+
+    The pattern is searched only when the letters before the blanks are the last
+    word of some cue (compared case-folded, as the pattern ignores case)."""
+    lo = start - 30 if start > 30 else 0
+    k = start
+    while k > lo and text[k - 1].isspace():
+        k -= 1
+    if k == start:
+        return None  # a cue is followed by blanks
+    j = k
+    while j > lo and text[j - 1].isalpha():
+        j -= 1
+    if text[j:k].casefold() not in gr.cue_last_words:
+        return None
+    return gr.cue_before.search(text, lo, start)
 
 
 def _form_and_groups(values: tuple, branches: tuple) -> tuple[str, dict]:
