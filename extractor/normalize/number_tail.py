@@ -37,6 +37,21 @@ def next_words(text: str, pos: int, k: int = 3) -> list[Piece]:
             if m.group(g) is not None]
 
 
+def words_after(text: str, pos: int) -> re.Match | None:
+    """Up to four words right after `pos`, which must be a space, as one match
+    (group n is the n-th word): what `phrase_in` reads. A reader that looks at
+    the same place several times (scale word, percent word, unit) matches once."""
+    return _NEXT.match(text, pos)
+
+
+def phrase_in(text: str, words: re.Match, table: frozenset, max_words: int) -> Piece | None:
+    """The longest phrase of `table` made of the first of `words` (a `words_after` match)."""
+    n = _longest(words.groups()[:max_words], table)
+    if n:
+        return Piece(words.start(1), words.end(n), text[words.start(1):words.end(n)])
+    return None
+
+
 def _phrase(text: str, pos: int, table: frozenset, max_words: int, firsts=None) -> Piece | None:
     """The longest phrase of `table` made of the words right after `pos` (None at
     once when the first word is not among `firsts`, the phrases' first words)."""
@@ -45,10 +60,7 @@ def _phrase(text: str, pos: int, table: frozenset, max_words: int, firsts=None) 
         return None
     if firsts is not None and m.group(1).lower() not in firsts:
         return None
-    n = _longest(m.groups()[:max_words], table)
-    if n:
-        return Piece(m.start(1), m.end(n), text[m.start(1):m.end(n)])
-    return None
+    return phrase_in(text, m, table, max_words)
 
 
 @functools.lru_cache(maxsize=4096)

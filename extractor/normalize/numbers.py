@@ -31,7 +31,8 @@ from . import masks
 from .dates import time_spans
 from .figures import read_figure_readings
 from .number_grammar import grammar
-from .number_tail import Piece, _scale_after, closer_after, figure_chain, percent_after, range_end, unit_after
+from .number_tail import (Piece, _scale_after, closer_after, figure_chain, percent_after, phrase_in,
+                          range_end, unit_after, words_after)
 from .spans import NumberMention, number_mention
 from .spelled import spelled_value, vocabulary
 from .vocab import lowered, words_before_if
@@ -146,27 +147,53 @@ def _read_plain(text: str, m: re.Match, bl: masks.Blocked, words: list[tuple[int
     """`_read_at` for the common figure, without its chain dicts: a figure with at
     most a percent sign or a unit after it. Anything more (a ratio, a scale
     word, a range, "trở lên") gives `_GENERAL`, and the general reader then
-    reads the figure afresh."""
+    reads the figure afresh. The words after the figure are matched once and
+    looked up in each table (what `_scale_after`, `percent_after`, `range_end`,
+    `unit_after` and `closer_after` would each read again)."""
     s, e = m.span(1)
     raw = m.group(1)
     c0 = text[e:e + 1]
-    if c0 == "/" and raw.isdigit():
-        return _GENERAL  # perhaps a ratio ("22/22")
-    if (c0 == " " and text[e + 1:e + 2] in gr.multiplier_initials or c0.isalpha()) \
-            and _scale_after(text, e) is not None:
-        return _GENERAL  # a scale word ("1,2 triệu")
     hit = bl.hit
-    pct = percent_after(text, e)
-    if pct is not None and hit(pct.start, pct.end):
-        pct = None
+    pct = unit_p = None
+    if c0 == " ":
+        c1 = text[e + 1:e + 2]
+        after = words_after(text, e)
+        word = after.group(1).lower() if after is not None else None
+        if c1 in gr.multiplier_initials and word in gr.multipliers:
+            return _GENERAL  # a scale word ("1,2 triệu")
+        if c1 in gr.percent_symbols:
+            pct = Piece(e + 1, e + 2, c1)
+        elif c1 in gr.percent_initials and after is not None:
+            pct = phrase_in(text, after, gr.percent_words, 2)
+        if pct is not None and hit(pct.start, pct.end):
+            pct = None
+        if pct is None:
+            # what range_end looks for first: a dash or a range word ("đến")
+            if (c1 and c1 in gr.range_dashes) or (c1 in gr.range_initials and word in gr.range_words):
+                if range_end(text, e, None) is not None:
+                    return _GENERAL  # perhaps a range ("1 - 2 người")
+            if word in gr.unit_first_words:
+                unit_p = phrase_in(text, after, gr.unit_phrases, gr.max_unit_words)
+                if unit_p is not None and hit(unit_p.start, unit_p.end):
+                    unit_p = None
+        elif range_end(text, pct.end, pct) is not None:
+            return _GENERAL
+    else:
+        if c0 == "/" and raw.isdigit():
+            return _GENERAL  # perhaps a ratio ("22/22")
+        if c0 in gr.percent_symbols:
+            pct = Piece(e, e + 1, c0)
+            if hit(e, e + 1):
+                pct = None
+        elif c0.isalpha():
+            if _scale_after(text, e) is not None:
+                return _GENERAL  # a scale word glued to the figure ("5tr")
+            unit_p = unit_after(text, e)
+            if unit_p is not None and hit(unit_p.start, unit_p.end):
+                unit_p = None
+        if range_end(text, e if pct is None else pct.end, pct) is not None:
+            return _GENERAL  # perhaps a range ("97-98%")
     value_end = e if pct is None else pct.end
-    if range_end(text, value_end, pct) is not None:
-        return _GENERAL  # perhaps a range ("97-98%")
-    unit_p = None
-    if pct is None:
-        unit_p = unit_after(text, e)
-        if unit_p is not None and hit(unit_p.start, unit_p.end):
-            unit_p = None
     unit, ukind = _unit_of(unit_p)
     # the role, as _role gives it for a figure with no scale word
     if pct is not None:
@@ -181,8 +208,17 @@ def _read_plain(text: str, m: re.Match, bl: masks.Blocked, words: list[tuple[int
     if got is None:
         return None
     value, ambiguous, alternative = got
-    end = unit_p.end if unit_p else value_end
-    if closer_after(text, end) is not None:
+    if unit_p is not None:
+        end = unit_p.end
+        closer = closer_after(text, end)
+    else:
+        end = value_end
+        if end == e and c0 == " ":  # the words after the figure are read already
+            closer = phrase_in(text, after, gr.closer_phrases, 2) \
+                if after is not None and c1 in gr.closer_initials else None
+        else:
+            closer = closer_after(text, end)
+    if closer is not None:
         return _GENERAL  # "trở lên"
     if not words or words[0][1] not in gr.near_words:  # no phrase before it (_before's test)
         qualifier, start = _symbol_before(text, s, None, gr.qualifier_symbols)
