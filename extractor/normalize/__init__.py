@@ -30,5 +30,6 @@ def reload_rules() -> None:
     from .. import rules
     from . import date_grammar, dates, masks, number_grammar, spelled
     for fn in (rules.load_yaml, rules.load_tsv, rules.load_list, spelled.vocabulary,
-               number_grammar.grammar, date_grammar.grammar, masks._patterns, dates.scan_atoms):
+               number_grammar.grammar, date_grammar.grammar, masks._patterns, dates.scan_atoms,
+               dates._meaning):
         fn.cache_clear()

@@ -268,7 +268,8 @@ def _school_end_year(y1: int, y2: str) -> int:
 
 @dataclass
 class When:
-    """What an atom (or a merged expression) means once resolved."""
+    """What an atom (or a merged expression) means once resolved. Never changed
+    once made (`resolve` hands the same one out again for the same atom)."""
     kind: str                      # mention kind
     precision: str                 # day | month | year | period | datetime | time
     lo: dt.date | None = None
@@ -277,7 +278,7 @@ class When:
     needs_ref: bool = False
     year_known: bool = True        # the text wrote the year (for range merging)
 
-    @property
+    @functools.cached_property
     def value(self) -> str | None:
         if self.lo is None or self.hi is None:
             return None
@@ -349,8 +350,14 @@ def _time(g: dict) -> str:
 
 def resolve(a: Atom, ref: dt.date | None, year_hint: int | None = None) -> When:
     """The meaning of one atom. `year_hint` supplies a missing year (range merging)."""
+    return _meaning(a.form, tuple(a.g.items()), ref, year_hint)
+
+
+@functools.lru_cache(maxsize=4096)  # "năm 2022", "cùng kỳ" come back in every document
+def _meaning(f: str, groups: tuple, ref: dt.date | None, year_hint: int | None) -> When:
+    """`resolve` for an atom of form `f` with these (group name, text) pairs."""
     gr = grammar()
-    g, f = dict(a.g), a.form
+    g = dict(groups)
     if year_hint is not None and "y" not in g and "yrel" not in g:
         g["y"] = str(year_hint)
     if f == "time":
@@ -602,8 +609,9 @@ def _mention(text: str, it: _Item) -> DateMention:
             relation = spec.get("relation")
     lo = w.lo.isoformat() if w.lo else None
     hi = w.hi.isoformat() if w.hi else None
-    kind = "relative" if w.value is None and w.needs_ref else w.kind  # no reference to resolve it
-    return date_mention(start, it.end, text[start:it.end], w.value, lo, hi, kind, asof,
+    value = w.value
+    kind = "relative" if value is None and w.needs_ref else w.kind  # no reference to resolve it
+    return date_mention(start, it.end, text[start:it.end], value, lo, hi, kind, asof,
                         w.needs_ref, relation)
 
 

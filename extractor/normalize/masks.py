@@ -28,8 +28,10 @@ def _patterns() -> tuple:
     m = y["masks"]
     pats = [regex.compile(m[key], regex.V0) for key in ("document_number", "phone")]
     version = regex.compile(m["version"], regex.V0)
-    # the version pattern's literal core ("v1.2"): texts without it skip the pattern
-    pats.append(_Prefiltered(version, re.compile(r"[vV][0-9]+\.[0-9]")))
+    # the version pattern's literal core ("v1.2"), looked for in the lower-cased
+    # text (a literal first letter is found much faster than "[vV]"): texts
+    # without it skip the pattern
+    pats.append(_Prefiltered(version, re.compile(r"v[0-9]+\.[0-9]")))
     pats.append(regex.compile(m["list_marker"], regex.V0 | regex.MULTILINE))
     timezone = regex.compile(m["timezone"], regex.V0)
     cues = sorted({" ".join(str(c).lower().split()) for c in y["phone_cues"]}, key=len, reverse=True)
@@ -46,14 +48,15 @@ def _patterns() -> tuple:
 
 
 class _Prefiltered:
-    """A pattern run only on texts where `need`, a plain `re` pattern that every
-    match contains, is found: the same matches, at a fraction of the cost."""
+    """A pattern run only on texts whose lower-cased form holds `need`, a plain
+    `re` pattern that the lower case of every match contains: the same
+    matches, at a fraction of the cost."""
 
     def __init__(self, pattern: regex.Pattern, need: re.Pattern):
         self.pattern, self.need = pattern, need
 
     def finditer(self, text: str):
-        if self.need.search(text) is None:
+        if self.need.search(lowered(text)[0]) is None:
             return iter(())
         return self.pattern.finditer(text)
 

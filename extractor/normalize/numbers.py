@@ -102,13 +102,17 @@ def scan_numbers(text: str, blocked: list[tuple[int, int]] | None = None, *,
     """
     gr = grammar()
     bl = masks.Blocked(blocked)
-    end_of = bl.end_of
+    spans, k = bl.spans, 0  # spans[k]: the first blocked span not ended before the core
     near = gr.near_words
     out: list[NumberMention] = []
     pos = 0
-    for start, kind, m in _cores(text, spelled_anywhere):
-        if start < pos or end_of(start) is not None:
+    for start, kind, m in _cores(text, spelled_anywhere):  # in order
+        if start < pos:
             continue
+        while k < len(spans) and spans[k][1] <= start:
+            k += 1
+        if k < len(spans) and spans[k][0] <= start:
+            continue  # inside a blocked span
         # all the words a phrase table may want, or just the nearest one when
         # no table can end with it
         words = words_before_if(text, start, gr.max_phrase, near)
