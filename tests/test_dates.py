@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 import extractor
-from extractor.normalize import normalize_date, read_date
+from extractor.normalize import dates, normalize_date, read_date
 
 DATA = Path(__file__).parent / "data" / "date_cases.tsv"
 ROOT = Path(__file__).resolve().parent.parent
@@ -119,3 +119,48 @@ def test_finders_and_rule_forms_never_import_dateparser():
         "assert 'dateparser' not in sys.modules, 'dateparser was imported'\n"
     )
     subprocess.run([sys.executable, "-c", code], cwd=ROOT, check=True, timeout=60)
+
+
+# --------------------------------------------------------------------------- scanning shortcuts
+
+def _plain_lookback(low, p, leads):
+    """What dates._lookback finds, written the plain way (all words split)."""
+    found, lo = set(), max(0, p - 40)
+    seg = low[lo:p]
+    idx = len(seg)
+    for part in reversed(seg.split()[-5:]):
+        idx = seg.rfind(part, 0, idx)
+        word = part.strip(dates._PUNCT)
+        if word in leads:
+            found.add(lo + idx + part.find(word))
+    return found
+
+
+_SHORTCUT_TEXTS = [
+    "Tính đến hết ngày 30/6/2024, toàn tỉnh có 1.234 người tham gia",
+    "so với cùng kỳ năm 2023 tăng 5%; TÍNH ĐẾN   tháng 6/2024 đạt 90%",
+    "(năm 2022) …ngày 5/6/2022, ſo 2021, kể từ\u00a0năm 2020, từngày 1/1",
+    "  tháng  năm   ngày hai ba  quý III/2022 đến 2025 trước 05/11 tổ chức",
+    "x" * 50 + "năm 2021 và t 6/2022, Q3/2022 sau 2019",
+]
+
+
+def test_lookback_finds_what_the_plain_walk_finds():
+    from extractor.normalize.date_grammar import grammar
+    leads = grammar().lookback_leads
+    for text in _SHORTCUT_TEXTS:
+        low = text.lower()
+        for p in range(len(low) + 1):
+            got: set = set()
+            dates._lookback(low, p, leads, got)
+            assert got == _plain_lookback(low, p, leads), (text, p)
+
+
+def test_cue_before_matches_the_pattern_search():
+    from extractor.normalize.date_grammar import grammar
+    gr = grammar()
+    for text in _SHORTCUT_TEXTS:
+        for start in range(len(text) + 1):
+            want = gr.cue_before.search(text, max(0, start - 30), start)
+            got = dates._cue_before(text, start, gr)
+            assert (got and got.span("cue")) == (want and want.span("cue")), (text, start)
