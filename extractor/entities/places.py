@@ -987,7 +987,7 @@ def _resolve_pass(mentions: list[PlaceMention], text: str, ctx: Context, distric
         chain = parents.get(k)
         if chain is None:
             chain = parents[k] = _chained(mentions, k, text)
-        cands, chained = list(chain[0]), chain[1]
+        cands, chained = chain           # (not changed below: filters make new lists)
         if bare and not chained:
             cands = _in_context_all(cands, ctx, districts)
             # a bare province name stays a province even when a district shares it
