@@ -43,12 +43,27 @@ def _scan(text: str) -> list:
     return mentions
 
 
+_last_found: list = [None, None, []]    # the last text, its (places, doc, use_ner), its entities
+
+
 def find_entities(text: str, *, province_hint: str | None = None, use_ner: bool = True) -> list[Entity]:
     """Places, organizations, officials and people of `text`, in text order."""
     mentions = _scan(text)
     ctx = place_context(text, mentions, province_hint)
     places = [place_entity(m, text) for m in resolve(mentions, text, ctx)]
     doc = _document_places(text, places, province_hint)
+    # Asked again with a province hint, the places nearly always come out the same; the
+    # rest depends only on them, the document's places and `use_ner`: kept for the last text.
+    found = (places, doc, use_ner)
+    if _last_found[0] is text and _last_found[1] == found:
+        return list(_last_found[2])
+    entities = _others(text, places, doc, use_ner)
+    _last_found[:] = [text, found, entities]
+    return list(entities)
+
+
+def _others(text: str, places: list[Entity], doc: dict, use_ner: bool) -> list[Entity]:
+    """`places` with the organizations, officials and people of `text`, in text order."""
     orgs = find_organizations(text, places, doc)
     people = find_officials(text, orgs, use_ner=use_ner)
     persons = [(p.start, p.end) for p in people if p.type == "PERSON"]

@@ -243,12 +243,17 @@ def level_words() -> dict:
     return load_yaml("places.yaml")["level_words"]
 
 
+@functools.lru_cache(maxsize=1)
+def _folded_level_words() -> list[str]:
+    """The level words folded, longest first."""
+    return sorted({fold(w) for ws in level_words().values() for w in ws}, key=len, reverse=True)
+
+
 def _strip_level(name: str) -> str:
     """'huyện Giao Thủy' -> 'Giao Thủy'; 'TP. Hồ Chí Minh' -> 'Hồ Chí Minh'. Keeps 'Quận 1'."""
     s = " ".join(name.split())
     f = fold(s)
-    words = sorted({fold(w) for ws in level_words().values() for w in ws}, key=len, reverse=True)
-    for w in words:
+    for w in _folded_level_words():
         if f.startswith(w) and len(s) > len(w):
             rest = s[len(w):].lstrip(" .")
             if rest and len(rest) < len(s) and (s[len(w)] in " ." ) and not rest[0].isdigit():
