@@ -115,6 +115,8 @@ class Linker:
         self._breaks_of: Sentence | None = None      # see _breaks
         self._sent_breaks: list[tuple[int, int]] = []
         self._span_of: Sentence | None = None        # see _emit
+        self._opening_of: Sentence | None = None     # see _opens_with_target
+        self._opening_target = False
         self._sent_span = (0, 0)
         # offsets of every "(" and ")", for _in_brackets by bisection
         self._opens = [m.start() for m in _OPEN.finditer(text)]
@@ -295,8 +297,17 @@ class Linker:
         m = c.target_strong.last(clause_left)
         if m and not _re(r"(?:đã|vừa)\s+(?:hoàn thành|đạt)\s*$").search(clause_left[:m.start()]):
             return True
-        opening = self.text[sent.start:min(sent.end, sent.start + 40)]
-        return bool(c.target_strong.lead(opening[:12]) or c.target_strong._any.match(opening))
+        return self._opens_with_target(sent)
+
+    def _opens_with_target(self, sent) -> bool:
+        """Does the sentence open with a strong target word? Decided once per sentence."""
+        if self._opening_of is not sent:
+            c = self.cues
+            opening = self.text[sent.start:min(sent.end, sent.start + 40)]
+            self._opening_of = sent
+            self._opening_target = bool(c.target_strong.lead(opening[:12])
+                                        or c.target_strong._any.match(opening))
+        return self._opening_target
 
     def _metric(self, num, kind, sent, clause_start, win_start, right, prev, clause_end):
         c = self.cues
@@ -373,14 +384,14 @@ class Linker:
                 _re(r"^\s*(?:so|kế hoạch|chỉ tiêu|mục tiêu)").match(right)
                 or _re(r"kế hoạch|chỉ tiêu|mục tiêu").search(clause_left)):
             return None, 1  # "vượt 587 người" over the plan
-        target = (bool(c.target_count_before.last(clause_left)) or self._target_context(sent, clause_left)) \
+        in_target = self._target_context(sent, clause_left)
+        target = (bool(c.target_count_before.last(clause_left)) or in_target) \
             and not c.level_lead.lead(lead)
         if c.change_decrease_lead.lead(lead):
             return ("target_participants", 1) if target else ("participants_change", -1)
         if c.change_increase_lead.lead(lead):
             return ("target_participants", 1) if target else ("participants_change", 1)
-        if (c.target_count_before.last(win) or self._target_context(sent, clause_left)) \
-                and not c.level_lead.lead(lead):
+        if (in_target or c.target_count_before.last(win)) and not c.level_lead.lead(lead):
             return "target_participants", 1
         if self._anchor(sent, clause_start, num) or c.participation.any(right[:25]):
             return "participants", 1
