@@ -747,8 +747,11 @@ def _strip_dates(text: str, start: int, end: int, dates) -> str:
     return _SPACES.sub(" ", "".join(out))
 
 
-# regex's \s+ in the stdlib (faster): the stdlib's \s also holds \x1c-\x1f, regex's not
-_SPACES = re.compile(r"[^\S\x1c-\x1f]+")
+# Runs of regex's \s, written for the stdlib (faster): the stdlib's \s also holds
+# \x1c-\x1f, regex's not. Only the runs that folding to one space changes are matched
+# (a lone " " is left alone, so most texts need no replacement at all).
+_SPACE = r"[^\S\x1c-\x1f]"
+_SPACES = re.compile(rf" {_SPACE}+|[^\S\x1c-\x1f ]{_SPACE}*")
 
 
 _PLURAL_BEFORE = regex.compile(r"(?:các|những|một số|nhiều|mỗi|từng|\d+)\s+$")
