@@ -117,6 +117,7 @@ class Linker:
         self._span_of: Sentence | None = None        # see _emit
         self._opening_of: Sentence | None = None     # see _opens_with_target
         self._opening_target = False
+        self._periods: dict[int, Period] = {}        # see _period_of
         self._sent_span = (0, 0)
         # offsets of every "(" and ")", for _in_brackets by bisection
         self._opens = [m.start() for m in _OPEN.finditer(text)]
@@ -157,7 +158,7 @@ class Linker:
                  and not self._in_brackets(sent.start, d.start)]
         if asofs:
             marked = [d for d in asofs if getattr(d, "asof", False)]
-            p = period_of(_prefer_point(marked or asofs)[0])
+            p = self._period_of(_prefer_point(marked or asofs)[0])
             if p.end:
                 self.state.asof = p
 
@@ -573,14 +574,14 @@ class Linker:
         local = [d for d, r in left if r == LOCAL
                  and _re(r",?\s*(?:khi|lúc)[^,;]*").fullmatch(text[d.end:num.start])]
         if local:
-            return period_of(local[-1]), None, penalty  # "so với năm 2019, khi cả nước có …"
+            return self._period_of(local[-1]), None, penalty  # "so với năm 2019, khi cả nước có …"
         if metric == "participants_to_target":
             # the gap is measured now, not at the target date
             now = [d for d, r in left if r == ASOF and d.start >= sent.start
                    and getattr(d, "kind", "") in ("relative", "day", "datetime", "month")
-                   and period_of(d).end]
+                   and self._period_of(d).end]
             if now:
-                return period_of(now[-1]), None, penalty
+                return self._period_of(now[-1]), None, penalty
             if self.state.asof is not None:
                 return self.state.asof, None, penalty
         m = None
@@ -597,12 +598,12 @@ class Linker:
         if m is None:
             right = [d for d, r in sent.dates if d.start >= num.end and d.end <= clause_end and r in roles]
             m = right[0] if right else None
-        if m is not None and (not period_of(m).end or self.cues.anaphoric_dates.any(m.text)):
+        if m is not None and (not self._period_of(m).end or self.cues.anaphoric_dates.any(m.text)):
             m = None  # "trong 6 tháng" with no year known, "đến thời điểm này": the as-of carried so far
         if m is not None and self._now_is_last_asof(m):
             m = None  # "Hiện còn 142 nghìn người…" after "đến 30/6/2018": the report's own date
         if m is not None:
-            period = period_of(m)
+            period = self._period_of(m)
             if (getattr(m, "kind", "") == "year" and self.state.asof and self.state.asof.end
                     and period.end and self.state.asof.end[:4] == period.end[:4]
                     and len(self.state.asof.end) > 4 and metric not in TARGETS):
@@ -623,6 +624,13 @@ class Linker:
             return (compared or NO_PERIOD), None, penalty + 0.05
         return period, (compared.as_dict() if compared else None), penalty
 
+    def _period_of(self, mention) -> Period:
+        """`period_of(mention)`, made once per date mention of the document."""
+        p = self._periods.get(id(mention))
+        if p is None:
+            p = self._periods[id(mention)] = period_of(mention)
+        return p
+
     def _now_is_last_asof(self, mention) -> bool:
         """Does a bare "hiện"/"hiện nay" mean the as-of date the text gave shortly before?"""
         if getattr(mention, "kind", "") != "relative" or not self.reference or not self.state.asof:
@@ -642,11 +650,11 @@ class Linker:
             d = min(comps, key=lambda d: abs(d.start - num.end))
             low = d.text.lower()
             if "cùng kỳ" in low:
-                p = period_of(d)
+                p = self._period_of(d)
                 if p.end and len(p.end) >= 4 and p.end[:4].isdigit() and "năm trước" not in low:
                     return same_period_in_year(period, int(p.end[:4]))
                 return shift_year(period, -1) if period.end else None
-            return period_of(d)
+            return self._period_of(d)
         if _re(r"cùng kỳ").search(self.text[clause_start:clause_end]) and period.end:
             return shift_year(period, -1)
         return None
