@@ -43,14 +43,14 @@ _ATTACHED_GAP = regex.compile(r"^[\s\p{L}]{0,30}$")
 _ORG_BEFORE_NATION = regex.compile(r"(?:BHXH|Bảo hiểm xã hội|bảo hiểm xã hội|Chính phủ|nước)\s*$")
 
 
-@dataclass
+@dataclass(slots=True)
 class Ref:
     """A resolved region plus where it came from (own, collective, subject, topic, document)."""
     region: dict
     source: str
 
 
-@dataclass
+@dataclass(slots=True)
 class FigureState:
     """What the previous figure of the sentence settled, for lists that leave it unsaid."""
     end: int
@@ -63,7 +63,7 @@ class FigureState:
     sign: int = 1
 
 
-@dataclass
+@dataclass(slots=True)
 class DocState:
     asof: Period | None = None
     paragraph: int = -1
@@ -75,7 +75,7 @@ class DocState:
     para_percent: str | None = None   # the last percent metric of the paragraph
 
 
-@dataclass
+@dataclass(slots=True)
 class Sentence:
     start: int
     end: int
@@ -118,7 +118,7 @@ class Linker:
         self._opening_of: Sentence | None = None     # see _opens_with_target
         self._opening_target = False
         self._periods: dict[int, Period] = {}        # see _period_of
-        self._sent_span = (0, 0)
+        self._sent_span = (0, 0, "")
         # offsets of every "(" and ")", for _in_brackets by bisection
         self._opens = [m.start() for m in _OPEN.finditer(text)]
         self._closes = [m.start() for m in _CLOSE.finditer(text)]
@@ -326,7 +326,7 @@ class Linker:
                 return None, 1
             if c.difference_lead.lead(lead) and not c.excess_lead.lead(lead, strict=True):
                 return None, 1
-            if c.excess_lead.lead(lead) and _re(r"^\s*(?:so|kế hoạch|chỉ tiêu|mục tiêu)").match(right):
+            if _re(r"^\s*(?:so|kế hoạch|chỉ tiêu|mục tiêu)").match(right) and c.excess_lead.lead(lead):
                 return None, 1
             if prev and prev.metric == "participants_change" and _re(r"\s*\(\s*").fullmatch(win):
                 return None, 1  # "tăng 3.860 (7%)": the growth of a change
@@ -456,8 +456,7 @@ class Linker:
         ref = self._first_place(sent.start, clause_start, sent.start)
         if ref is not None:
             return ref if ref.source in ("collective", "comparison") else Ref(ref.region, "subject")
-        if c.plural(self.text[clause_start:num.start]):
-            return Ref(None, "plural")
+        # (the clause up to the figure, the loop's last window, holds no plural)
         ref = self._nearest_place(sent.start, num.start, sent.start, allow_org=True)
         if ref is not None and ref.source == "own":
             return Ref(ref.region, "subject")
@@ -663,8 +662,9 @@ class Linker:
     def _emit(self, num, sent, metric, scheme, region: Ref, period: Period, compared, value,
               kind, penalty):
         if self._span_of is not sent:               # the evidence span, once per sentence
-            self._span_of, self._sent_span = sent, self.view.orig_span(sent.start, sent.end)
-        s, e = self._sent_span
+            s, e = self.view.orig_span(sent.start, sent.end)
+            self._span_of, self._sent_span = sent, (s, e, self.original[s:e])
+        s, e, evidence_text = self._sent_span
         vs, ve = self.view.orig_span(num.value_start, num.value_end)
         if isinstance(value, tuple):
             value = [_clean_number(value[0]), _clean_number(value[1])]
@@ -688,7 +688,7 @@ class Linker:
             qualifier=num.qualifier,
             period=period.as_dict(),
             compared_to=compared,
-            evidence={"text": self.original[s:e], "start": s, "end": e,
+            evidence={"text": evidence_text, "start": s, "end": e,
                       "value_text": self.original[vs:ve], "value_start": vs, "value_end": ve},
             confidence=max(0.3, min(1.0, conf)),
             method="rule",
@@ -699,11 +699,16 @@ _MAX_FIGURE = 1e12  # more people or percent than this is not a coverage figure
 
 
 def _plausible(value) -> bool:
-    values = value if isinstance(value, tuple) else (value,)
     try:
-        return all(math.isfinite(float(v)) and abs(float(v)) < _MAX_FIGURE for v in values)
+        if isinstance(value, tuple):
+            return all(_finite_figure(float(v)) for v in value)
+        return _finite_figure(float(value))
     except (OverflowError, TypeError, ValueError):
         return False
+
+
+def _finite_figure(v: float) -> bool:
+    return math.isfinite(v) and abs(v) < _MAX_FIGURE
 
 
 def _kind(num, text: str, cues) -> str:
