@@ -285,8 +285,7 @@ class Linker:
         """The clause breaks of the sentence, (start, end), found once per sentence."""
         if self._breaks_of is not sent:
             self._breaks_of = sent
-            self._sent_breaks = [m.span() for m in self.cues.clause_break_re.finditer(
-                self.text, sent.start, sent.end)]
+            self._sent_breaks = self.cues.clause_breaks(self.text, sent.start, sent.end)
         return self._sent_breaks
 
     # --- metric -------------------------------------------------------------------------
@@ -332,7 +331,9 @@ class Linker:
                 return None, 1  # "tăng 3.860 (7%)": the growth of a change
             if c.plan_after.after(right):
                 return "plan_attainment", 1
-            if _re(r"(?<!\p{L})(?:chỉ tiêu|giao|mục tiêu|đề ra|kế hoạch)(?!\p{L})[^\d;]{0,25}\(\s*$").search(win):
+            # "… chỉ tiêu giao (95%)": the window ends in "(" (a quick test first)
+            if win.rstrip().endswith("(") and _re(
+                    r"(?<!\p{L})(?:chỉ tiêu|giao|mục tiêu|đề ra|kế hoạch)(?!\p{L})[^\d;]{0,25}\(\s*$").search(win):
                 return "target_coverage_rate", 1
             if self._target_context(sent, clause_left):
                 return "target_coverage_rate", 1
