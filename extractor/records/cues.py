@@ -162,25 +162,10 @@ class Cues:
         self.plural_needs_digit = all(_needs_digit(p) for p in data.get("plural_regex", []))
         self.person_units = {u.lower() for u in data.get("person_units", [])}
         breaks = _alternation(data.get("clause_breaks", []))
-        # every match begins with ";" or "," (see `clause_breaks`)
         self.clause_break_re = regex.compile(rf";|,\s*(?:{breaks})(?!{_W})" if breaks else ";")
         self.card_units = {u.lower() for u in data.get("card_units", [])}
         self.non_count_units = {u.lower() for u in data.get("non_count_units", [])}
         self.anaphoric_dates = CueSet(data.get("anaphoric_dates", []))
-
-    def clause_breaks(self, text: str, start: int, end: int) -> list[tuple[int, int]]:
-        """The spans of `clause_break_re.finditer(text, start, end)`, the pattern tried only
-        where a ";" or "," is (where all its matches begin)."""
-        out = []
-        match = self.clause_break_re.match
-        resume = start                      # matches do not overlap
-        for c in _BREAK_START.finditer(text, start, end):
-            if c.start() >= resume:
-                m = match(text, c.start(), end)
-                if m is not None:
-                    out.append(m.span())
-                    resume = m.end()
-        return out
 
     def plural(self, text: str) -> bool:
         if self.plural_places.any(text):
@@ -192,7 +177,6 @@ class Cues:
 
 
 _DIGIT = regex.compile(r"\d")
-_BREAK_START = re.compile(r"[;,]")
 
 
 def _needs_digit(pattern: str) -> bool:

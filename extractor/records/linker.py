@@ -285,7 +285,8 @@ class Linker:
         """The clause breaks of the sentence, (start, end), found once per sentence."""
         if self._breaks_of is not sent:
             self._breaks_of = sent
-            self._sent_breaks = self.cues.clause_breaks(self.text, sent.start, sent.end)
+            self._sent_breaks = [m.span() for m in self.cues.clause_break_re.finditer(
+                self.text, sent.start, sent.end)]
         return self._sent_breaks
 
     # --- metric -------------------------------------------------------------------------
