@@ -95,9 +95,7 @@ class Linker:
         self.places = sorted(places, key=lambda e: e.start)  # entities with place dicts
         self._place_starts = [e.start for e in self.places]
         # "toàn tỉnh", "cả nước"... found once per document: (start, end, level)
-        self._collectives = sorted((m.start(), m.end(), level)
-                                   for level, cues in metric_cues().collective.items()
-                                   for m in cues.finditer(text))
+        self._collectives = metric_cues().collective_phrases(text)
         self._collective_starts = [c[0] for c in self._collectives]
         self.orgs = orgs
         # for _in_org: organizations by start, and the furthest end of those up to each
@@ -153,6 +151,8 @@ class Linker:
             if not sm.comparison:
                 self.state.para_scheme = sm.scheme
                 self.state.doc_scheme = sm.scheme
+        if not sent.dates:
+            return
         intro = self.text[sent.start:sent.end].rstrip(" *").endswith(":")
         asofs = [d for d, r in sent.dates if r == ASOF and (getattr(d, "asof", False) or sent.numbers or intro)
                  and not self._in_brackets(sent.start, d.start)]
