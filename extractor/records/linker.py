@@ -319,8 +319,10 @@ class Linker:
         if kind == "percent":
             if c.percent_exclude_after.next_word(right):
                 return None, 1
+            # with no figure before, the window is the clause: its last 60 characters are
+            # asked about only when they are not the whole window
             if c.percent_exclude_before.last(win) or (
-                    not prev and c.percent_exclude_before.last(clause_left[-60:])):
+                    not prev and len(clause_left) > 60 and c.percent_exclude_before.last(clause_left[-60:])):
                 return None, 1
             if prev and prev.kind == "money" and not c.coverage_before.any(win):
                 return None, 1
