@@ -35,11 +35,9 @@ def build_records(*, doc, view, meta, reference, numbers, dates, entities, conte
     for sp in split_sentences(text):
         if any(a <= sp.start < b for a, b in table_spans):
             continue
-        s = Sentence(sp.start, sp.end, sp.paragraph)
-        s.numbers = in_numbers(sp.start, sp.end)
-        s.dates = [(d, role(text, d, sp.start)) for d in in_dates(sp.start, sp.end)]
-        s.schemes = in_schemes(sp.start, sp.end)
-        sents.append(s)
+        sents.append(Sentence(sp.start, sp.end, sp.paragraph, numbers=in_numbers(sp.start, sp.end),
+                              dates=[(d, role(text, d, sp.start)) for d in in_dates(sp.start, sp.end)],
+                              schemes=in_schemes(sp.start, sp.end)))
 
     skip = _headline_paragraphs(text, title, sents)
     places = [e for e in entities if e.type in PLACE_TYPES and e.normalized]
@@ -90,9 +88,13 @@ def _headline_paragraphs(text: str, title: str, sents) -> set[int]:
     if not title or len(title) > 200 or title.rstrip().endswith("."):
         return set()
     key = " ".join(title.split()).lower()
+    first_word = key.split(" ", 1)[0]
     out = set()
     for s in sents:
-        if " ".join(text[s.start:s.end].split()).lower() == key:
+        sentence = text[s.start:s.end]
+        head = sentence.split(None, 1)     # its first word is compared first (cheap)
+        if (head[0].lower() if head else "") == first_word \
+                and " ".join(sentence.split()).lower() == key:
             out.add(s.paragraph)
     return out
 

@@ -158,6 +158,8 @@ class Cues:
                 continue
             setattr(self, key, CueSet(value, fillers))
         self.collective = {level: CueSet(v) for level, v in data.get("collective", {}).items()}
+        # where a collective phrase of any level begins (see `collective_phrases`)
+        self._collective_hint = _literal_re(set().union(*(_forms(c.phrases) for c in self.collective.values())))
         self.plural_regex = [regex.compile(p) for p in data.get("plural_regex", [])]
         self.plural_needs_digit = all(_needs_digit(p) for p in data.get("plural_regex", []))
         self.person_units = {u.lower() for u in data.get("person_units", [])}
@@ -166,6 +168,26 @@ class Cues:
         self.card_units = {u.lower() for u in data.get("card_units", [])}
         self.non_count_units = {u.lower() for u in data.get("non_count_units", [])}
         self.anaphoric_dates = CueSet(data.get("anaphoric_dates", []))
+
+    def collective_phrases(self, text: str) -> list[tuple[int, int, str]]:
+        """(start, end, level) of every collective phrase ("toàn tỉnh", "cả nước"), sorted:
+        for each level what its `finditer(text)` finds, all levels found in one pass."""
+        out = []
+        resume = dict.fromkeys(self.collective, 0)   # each level's matches do not overlap
+        find = self._collective_hint.search
+        s = find(text)
+        while s is not None:
+            q = s.start()
+            for level, cues in self.collective.items():
+                # the level's own `finditer` tries its pattern where one of its forms begins
+                if q >= resume[level] and cues._hint.match(text, q):
+                    m = cues._any.match(text, q)
+                    if m is not None:
+                        out.append((q, m.end(), level))
+                        resume[level] = m.end()
+            s = find(text, q + 1)
+        out.sort()
+        return out
 
     def plural(self, text: str) -> bool:
         if self.plural_places.any(text):

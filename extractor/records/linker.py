@@ -43,14 +43,14 @@ _ATTACHED_GAP = regex.compile(r"^[\s\p{L}]{0,30}$")
 _ORG_BEFORE_NATION = regex.compile(r"(?:BHXH|Bảo hiểm xã hội|bảo hiểm xã hội|Chính phủ|nước)\s*$")
 
 
-@dataclass
+@dataclass(slots=True)
 class Ref:
     """A resolved region plus where it came from (own, collective, subject, topic, document)."""
     region: dict
     source: str
 
 
-@dataclass
+@dataclass(slots=True)
 class FigureState:
     """What the previous figure of the sentence settled, for lists that leave it unsaid."""
     end: int
@@ -63,7 +63,7 @@ class FigureState:
     sign: int = 1
 
 
-@dataclass
+@dataclass(slots=True)
 class DocState:
     asof: Period | None = None
     paragraph: int = -1
@@ -75,7 +75,7 @@ class DocState:
     para_percent: str | None = None   # the last percent metric of the paragraph
 
 
-@dataclass
+@dataclass(slots=True)
 class Sentence:
     start: int
     end: int
@@ -95,9 +95,7 @@ class Linker:
         self.places = sorted(places, key=lambda e: e.start)  # entities with place dicts
         self._place_starts = [e.start for e in self.places]
         # "toàn tỉnh", "cả nước"... found once per document: (start, end, level)
-        self._collectives = sorted((m.start(), m.end(), level)
-                                   for level, cues in metric_cues().collective.items()
-                                   for m in cues.finditer(text))
+        self._collectives = metric_cues().collective_phrases(text)
         self._collective_starts = [c[0] for c in self._collectives]
         self.orgs = orgs
         # for _in_org: organizations by start, and the furthest end of those up to each
@@ -115,7 +113,10 @@ class Linker:
         self._breaks_of: Sentence | None = None      # see _breaks
         self._sent_breaks: list[tuple[int, int]] = []
         self._span_of: Sentence | None = None        # see _emit
-        self._sent_span = (0, 0)
+        self._opening_of: Sentence | None = None     # see _opens_with_target
+        self._opening_target = False
+        self._periods: dict[int, Period] = {}        # see _period_of
+        self._sent_span = (0, 0, "")
         # offsets of every "(" and ")", for _in_brackets by bisection
         self._opens = [m.start() for m in _OPEN.finditer(text)]
         self._closes = [m.start() for m in _CLOSE.finditer(text)]
@@ -150,12 +151,14 @@ class Linker:
             if not sm.comparison:
                 self.state.para_scheme = sm.scheme
                 self.state.doc_scheme = sm.scheme
+        if not sent.dates:
+            return
         intro = self.text[sent.start:sent.end].rstrip(" *").endswith(":")
         asofs = [d for d, r in sent.dates if r == ASOF and (getattr(d, "asof", False) or sent.numbers or intro)
                  and not self._in_brackets(sent.start, d.start)]
         if asofs:
             marked = [d for d in asofs if getattr(d, "asof", False)]
-            p = period_of(_prefer_point(marked or asofs)[0])
+            p = self._period_of(_prefer_point(marked or asofs)[0])
             if p.end:
                 self.state.asof = p
 
@@ -295,8 +298,17 @@ class Linker:
         m = c.target_strong.last(clause_left)
         if m and not _re(r"(?:đã|vừa)\s+(?:hoàn thành|đạt)\s*$").search(clause_left[:m.start()]):
             return True
-        opening = self.text[sent.start:min(sent.end, sent.start + 40)]
-        return bool(c.target_strong.lead(opening[:12]) or c.target_strong._any.match(opening))
+        return self._opens_with_target(sent)
+
+    def _opens_with_target(self, sent) -> bool:
+        """Does the sentence open with a strong target word? Decided once per sentence."""
+        if self._opening_of is not sent:
+            c = self.cues
+            opening = self.text[sent.start:min(sent.end, sent.start + 40)]
+            self._opening_of = sent
+            self._opening_target = bool(c.target_strong.lead(opening[:12])
+                                        or c.target_strong._any.match(opening))
+        return self._opening_target
 
     def _metric(self, num, kind, sent, clause_start, win_start, right, prev, clause_end):
         c = self.cues
@@ -307,20 +319,24 @@ class Linker:
         if kind == "percent":
             if c.percent_exclude_after.next_word(right):
                 return None, 1
+            # with no figure before, the window is the clause: its last 60 characters are
+            # asked about only when they are not the whole window
             if c.percent_exclude_before.last(win) or (
-                    not prev and c.percent_exclude_before.last(clause_left[-60:])):
+                    not prev and len(clause_left) > 60 and c.percent_exclude_before.last(clause_left[-60:])):
                 return None, 1
             if prev and prev.kind == "money" and not c.coverage_before.any(win):
                 return None, 1
             if c.difference_lead.lead(lead) and not c.excess_lead.lead(lead, strict=True):
                 return None, 1
-            if c.excess_lead.lead(lead) and _re(r"^\s*(?:so|kế hoạch|chỉ tiêu|mục tiêu)").match(right):
+            if _re(r"^\s*(?:so|kế hoạch|chỉ tiêu|mục tiêu)").match(right) and c.excess_lead.lead(lead):
                 return None, 1
             if prev and prev.metric == "participants_change" and _re(r"\s*\(\s*").fullmatch(win):
                 return None, 1  # "tăng 3.860 (7%)": the growth of a change
             if c.plan_after.after(right):
                 return "plan_attainment", 1
-            if _re(r"(?<!\p{L})(?:chỉ tiêu|giao|mục tiêu|đề ra|kế hoạch)(?!\p{L})[^\d;]{0,25}\(\s*$").search(win):
+            # "… chỉ tiêu giao (95%)": the window ends in "(" (a quick test first)
+            if win.rstrip().endswith("(") and _re(
+                    r"(?<!\p{L})(?:chỉ tiêu|giao|mục tiêu|đề ra|kế hoạch)(?!\p{L})[^\d;]{0,25}\(\s*$").search(win):
                 return "target_coverage_rate", 1
             if self._target_context(sent, clause_left):
                 return "target_coverage_rate", 1
@@ -373,14 +389,14 @@ class Linker:
                 _re(r"^\s*(?:so|kế hoạch|chỉ tiêu|mục tiêu)").match(right)
                 or _re(r"kế hoạch|chỉ tiêu|mục tiêu").search(clause_left)):
             return None, 1  # "vượt 587 người" over the plan
-        target = (bool(c.target_count_before.last(clause_left)) or self._target_context(sent, clause_left)) \
+        in_target = self._target_context(sent, clause_left)
+        target = (bool(c.target_count_before.last(clause_left)) or in_target) \
             and not c.level_lead.lead(lead)
         if c.change_decrease_lead.lead(lead):
             return ("target_participants", 1) if target else ("participants_change", -1)
         if c.change_increase_lead.lead(lead):
             return ("target_participants", 1) if target else ("participants_change", 1)
-        if (c.target_count_before.last(win) or self._target_context(sent, clause_left)) \
-                and not c.level_lead.lead(lead):
+        if (in_target or c.target_count_before.last(win)) and not c.level_lead.lead(lead):
             return "target_participants", 1
         if self._anchor(sent, clause_start, num) or c.participation.any(right[:25]):
             return "participants", 1
@@ -444,8 +460,7 @@ class Linker:
         ref = self._first_place(sent.start, clause_start, sent.start)
         if ref is not None:
             return ref if ref.source in ("collective", "comparison") else Ref(ref.region, "subject")
-        if c.plural(self.text[clause_start:num.start]):
-            return Ref(None, "plural")
+        # (the clause up to the figure, the loop's last window, holds no plural)
         ref = self._nearest_place(sent.start, num.start, sent.start, allow_org=True)
         if ref is not None and ref.source == "own":
             return Ref(ref.region, "subject")
@@ -562,14 +577,14 @@ class Linker:
         local = [d for d, r in left if r == LOCAL
                  and _re(r",?\s*(?:khi|lúc)[^,;]*").fullmatch(text[d.end:num.start])]
         if local:
-            return period_of(local[-1]), None, penalty  # "so với năm 2019, khi cả nước có …"
+            return self._period_of(local[-1]), None, penalty  # "so với năm 2019, khi cả nước có …"
         if metric == "participants_to_target":
             # the gap is measured now, not at the target date
             now = [d for d, r in left if r == ASOF and d.start >= sent.start
                    and getattr(d, "kind", "") in ("relative", "day", "datetime", "month")
-                   and period_of(d).end]
+                   and self._period_of(d).end]
             if now:
-                return period_of(now[-1]), None, penalty
+                return self._period_of(now[-1]), None, penalty
             if self.state.asof is not None:
                 return self.state.asof, None, penalty
         m = None
@@ -586,12 +601,12 @@ class Linker:
         if m is None:
             right = [d for d, r in sent.dates if d.start >= num.end and d.end <= clause_end and r in roles]
             m = right[0] if right else None
-        if m is not None and (not period_of(m).end or self.cues.anaphoric_dates.any(m.text)):
+        if m is not None and (not self._period_of(m).end or self.cues.anaphoric_dates.any(m.text)):
             m = None  # "trong 6 tháng" with no year known, "đến thời điểm này": the as-of carried so far
         if m is not None and self._now_is_last_asof(m):
             m = None  # "Hiện còn 142 nghìn người…" after "đến 30/6/2018": the report's own date
         if m is not None:
-            period = period_of(m)
+            period = self._period_of(m)
             if (getattr(m, "kind", "") == "year" and self.state.asof and self.state.asof.end
                     and period.end and self.state.asof.end[:4] == period.end[:4]
                     and len(self.state.asof.end) > 4 and metric not in TARGETS):
@@ -612,6 +627,13 @@ class Linker:
             return (compared or NO_PERIOD), None, penalty + 0.05
         return period, (compared.as_dict() if compared else None), penalty
 
+    def _period_of(self, mention) -> Period:
+        """`period_of(mention)`, made once per date mention of the document."""
+        p = self._periods.get(id(mention))
+        if p is None:
+            p = self._periods[id(mention)] = period_of(mention)
+        return p
+
     def _now_is_last_asof(self, mention) -> bool:
         """Does a bare "hiện"/"hiện nay" mean the as-of date the text gave shortly before?"""
         if getattr(mention, "kind", "") != "relative" or not self.reference or not self.state.asof:
@@ -631,11 +653,11 @@ class Linker:
             d = min(comps, key=lambda d: abs(d.start - num.end))
             low = d.text.lower()
             if "cùng kỳ" in low:
-                p = period_of(d)
+                p = self._period_of(d)
                 if p.end and len(p.end) >= 4 and p.end[:4].isdigit() and "năm trước" not in low:
                     return same_period_in_year(period, int(p.end[:4]))
                 return shift_year(period, -1) if period.end else None
-            return period_of(d)
+            return self._period_of(d)
         if _re(r"cùng kỳ").search(self.text[clause_start:clause_end]) and period.end:
             return shift_year(period, -1)
         return None
@@ -644,8 +666,9 @@ class Linker:
     def _emit(self, num, sent, metric, scheme, region: Ref, period: Period, compared, value,
               kind, penalty):
         if self._span_of is not sent:               # the evidence span, once per sentence
-            self._span_of, self._sent_span = sent, self.view.orig_span(sent.start, sent.end)
-        s, e = self._sent_span
+            s, e = self.view.orig_span(sent.start, sent.end)
+            self._span_of, self._sent_span = sent, (s, e, self.original[s:e])
+        s, e, evidence_text = self._sent_span
         vs, ve = self.view.orig_span(num.value_start, num.value_end)
         if isinstance(value, tuple):
             value = [_clean_number(value[0]), _clean_number(value[1])]
@@ -669,7 +692,7 @@ class Linker:
             qualifier=num.qualifier,
             period=period.as_dict(),
             compared_to=compared,
-            evidence={"text": self.original[s:e], "start": s, "end": e,
+            evidence={"text": evidence_text, "start": s, "end": e,
                       "value_text": self.original[vs:ve], "value_start": vs, "value_end": ve},
             confidence=max(0.3, min(1.0, conf)),
             method="rule",
@@ -680,11 +703,16 @@ _MAX_FIGURE = 1e12  # more people or percent than this is not a coverage figure
 
 
 def _plausible(value) -> bool:
-    values = value if isinstance(value, tuple) else (value,)
     try:
-        return all(math.isfinite(float(v)) and abs(float(v)) < _MAX_FIGURE for v in values)
+        if isinstance(value, tuple):
+            return all(_finite_figure(float(v)) for v in value)
+        return _finite_figure(float(value))
     except (OverflowError, TypeError, ValueError):
         return False
+
+
+def _finite_figure(v: float) -> bool:
+    return math.isfinite(v) and abs(v) < _MAX_FIGURE
 
 
 def _kind(num, text: str, cues) -> str:
@@ -736,8 +764,11 @@ def _strip_dates(text: str, start: int, end: int, dates) -> str:
     return _SPACES.sub(" ", "".join(out))
 
 
-# regex's \s+ in the stdlib (faster): the stdlib's \s also holds \x1c-\x1f, regex's not
-_SPACES = re.compile(r"[^\S\x1c-\x1f]+")
+# Runs of regex's \s, written for the stdlib (faster): the stdlib's \s also holds
+# \x1c-\x1f, regex's not. Only the runs that folding to one space changes are matched
+# (a lone " " is left alone, so most texts need no replacement at all).
+_SPACE = r"[^\S\x1c-\x1f]"
+_SPACES = re.compile(rf" {_SPACE}+|[^\S\x1c-\x1f ]{_SPACE}*")
 
 
 _PLURAL_BEFORE = regex.compile(r"(?:các|những|một số|nhiều|mỗi|từng|\d+)\s+$")

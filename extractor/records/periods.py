@@ -66,7 +66,7 @@ def role(text: str, mention, sentence_start: int) -> str:
         return COMPARISON
     if mention.text.lower().startswith(("cùng kỳ", "so với", "so ")):
         return COMPARISON
-    if _COMPARISON_BEFORE.search(head[-25:]):
+    if head[-1:].isspace() and _COMPARISON_BEFORE.search(head[-25:]):  # it ends in \s+
         return COMPARISON
     if _REFERENCE_BEFORE.search(head[-40:]):
         return REFERENCE

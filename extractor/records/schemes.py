@@ -14,10 +14,9 @@ from dataclasses import dataclass
 import regex
 
 from ..rules import load_yaml
-from .cues import CueSet, _alternation, _forms, _literal_re
+from .cues import CueSet, _alternation, _forms
 
 _W = r"[\p{L}\p{N}]"
-_ANYWHERE = regex.compile("")
 _LISTED = regex.compile(r"(?i)(?:BHXH|BHYT|BHTN|bảo hiểm [\p{L} ]+),\s*$")
 
 
@@ -42,9 +41,10 @@ class SchemeFinder:
         before = _alternation(data.get("organization_before", []))
         self._org_after = regex.compile(rf"^\s+(?:{after})(?!{_W})")
         self._org_before = regex.compile(rf"(?<!{_W})(?:{before})\s+$")
-        # a match of _org_before holds one of these (tried first: fast, and seldom there)
-        self._org_before_hint = _literal_re(_forms(data.get("organization_before", []))) \
-            if before else _ANYWHERE
+        # a text that _org_before matches ends, once stripped, in one of these (the last
+        # words of its phrases as `_alternation` writes them): a quick test tried first
+        self._org_before_ends = tuple({f.split()[-1] for f in _forms(data.get("organization_before", []))}) \
+            if before else ("",)
         self._comparison = regex.compile(r"(?<!\p{L})(?:so với|hơn so với|so)\s+$")
 
     def find(self, text: str) -> list[SchemeMention]:
@@ -53,16 +53,25 @@ class SchemeFinder:
             scheme = self.by_phrase.get(_key(m.group(0)))
             if scheme is None:
                 continue
-            tail = text[m.end():m.end() + 30]
-            head = text[max(0, m.start() - 40):m.start()]
-            if scheme == "BHXH" and self._org_after.match(tail):
+            start, end = m.span()
+            if scheme == "BHXH" and self._org_after.match(text[end:end + 30]):
                 continue  # "BHXH tỉnh", "Bảo hiểm xã hội huyện Giao Thủy"
-            if scheme in ("BHXH", "BHYT", "BHTN") and self._org_before_hint.search(head) \
-                    and self._org_before.search(head) and not _is_listed(head):
+            head = text[max(0, start - 40):start]
+            if scheme in _PLAIN and self._after_organization_word(head):
                 continue  # "cơ quan BHXH", "Giám đốc BHXH"
             compared = "so" in head and self._comparison.search(head) is not None
-            out.append(SchemeMention(m.start(), m.end(), scheme, compared))
+            out.append(SchemeMention(start, end, scheme, compared))
         return out
+
+    def _after_organization_word(self, head: str) -> bool:
+        """Does `head` end in a word naming an organization ("cơ quan", "Giám đốc"), not
+        in a list of schemes?"""
+        # the stripped text ends in the phrase: regex's \s are all str.isspace
+        return head.rstrip().endswith(self._org_before_ends) \
+            and self._org_before.search(head) is not None and not _is_listed(head)
+
+
+_PLAIN = ("BHXH", "BHYT", "BHTN")   # the short names that also name agencies
 
 
 def _is_listed(head: str) -> bool:
