@@ -27,3 +27,15 @@ def test_each_line_is_a_paragraph():
     text = "Tiêu đề\nCâu một. Câu hai.\nCâu ba."
     assert [p.paragraph for p in sentences(text)] == [0, 1, 1, 2]
     assert len(paragraphs(text)) == 3
+
+
+def test_the_same_text_asked_again_gets_the_same_sentences_in_a_list_of_its_own():
+    text = "Năm 2023, toàn tỉnh có 1.000 người. Tỷ lệ bao phủ đạt 95%.\nDòng hai."
+    first = sentences(text)
+    first.append("not a span")              # a caller's change does not leak into the cache
+    again = sentences(text)
+    assert again == first[:-1] and again is not first
+    assert [text[s.start:s.end] for s in again] == [
+        "Năm 2023, toàn tỉnh có 1.000 người.", "Tỷ lệ bao phủ đạt 95%.", "Dòng hai."]
+    other = "Một câu. Hai câu."
+    assert [other[s.start:s.end] for s in sentences(other)] == ["Một câu.", "Hai câu."]

@@ -4,7 +4,8 @@ A paragraph is a line of the clean text. A sentence ends at ".", "!", "?" or "â€
 followed by a space and something that can start a sentence (a capital, a digit,
 a quote, a bracket or a bullet), never inside a number ("1.741.540", "30.6.2017")
 and never after a known abbreviation ("TP.", "ThS.", "v.v."). Semicolons do not
-end sentences; the records stage splits clauses itself.
+end sentences; the records stage splits clauses itself. The sentences of the last
+text split are kept for the next stage that asks about the same text.
 """
 from __future__ import annotations
 
@@ -51,8 +52,22 @@ def paragraphs(text: str) -> list[Span]:
     return out
 
 
+_last: list = [None, []]     # the last text split and its sentences
+
+
 def sentences(text: str) -> list[Span]:
-    """Sentences of the clean text, in order, each with its paragraph number."""
+    """Sentences of the clean text, in order, each with its paragraph number.
+
+    The last text's sentences are kept: the officials finder and the records stage
+    both split the same document (a new list is returned each time; spans are frozen)."""
+    if _last[0] is text:
+        return list(_last[1])
+    out = _split(text)
+    _last[:] = [text, out]
+    return list(out)
+
+
+def _split(text: str) -> list[Span]:
     out: list[Span] = []
     abbreviations = _abbreviations()
     for para in paragraphs(text):
