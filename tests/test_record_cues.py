@@ -16,3 +16,16 @@ def test_collective_phrases_are_each_levels_own_matches():
         expected = sorted((m.start(), m.end(), level) for level, cue_set in cues.collective.items()
                           for m in cue_set.finditer(text))
         assert cues.collective_phrases(text) == expected
+
+
+def test_a_cue_set_compiles_a_pattern_only_when_first_asked_and_answers_as_before():
+    from extractor.records.cues import CueSet
+    cues = CueSet(["tham gia", "đóng"], fillers=["BHYT"])
+    assert not {"_any", "_last", "_lead", "_strict_lead", "_after", "_next_word"} & set(vars(cues))
+    assert cues.lead("số người tham gia BHYT: ").group() == "tham gia BHYT: "
+    assert cues.lead("không tham gia BHYT", strict=True) is None
+    assert cues.after(") đóng tiền").group() == ") đóng"
+    assert cues.next_word(" tham  gia").group() == " tham  gia"
+    assert cues.last("tham gia rồi đóng, tham gia").start() == 19
+    assert not cues.any("thamgia") and cues.any("Đã tham gia")
+    assert {"_lead", "_strict_lead", "_after", "_next_word", "_last", "_any"} <= set(vars(cues))

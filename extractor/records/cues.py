@@ -84,16 +84,36 @@ class CueSet:
         self.phrases = tuple(phrases or ())
         forms = _forms(self.phrases)
         self._hint = _literal_re(forms)      # every match begins with one of these
-        alt = _alternation(self.phrases) or r"(?!x)x"
+        self._alt = _alternation(self.phrases) or r"(?!x)x"
         fill = _alternation(fillers)
-        fill_part = rf"(?:\s*(?:{fill})(?!{_W}))*" if fill else ""
-        punct = r"[\s(:,\-–]*"
-        self._any = regex.compile(rf"(?<!{_W})(?:{alt})(?!{_W})")
-        self._last = regex.compile(rf"(?r)(?<!{_W})(?:{alt})(?!{_W})")
-        self._lead = regex.compile(rf"(?<!{_W})(?:{alt})(?!{_W}){fill_part}{punct}$")
-        self._strict_lead = regex.compile(rf"(?<!{_W})(?:{alt})(?!{_W})[\s(:]*$")
-        self._after = regex.compile(rf"^[\s):,]*(?:{alt})(?!{_W})")
-        self._next_word = regex.compile(rf"^\s*(?:{alt})(?!{_W})")
+        self._fill = rf"(?:\s*(?:{fill})(?!{_W}))*" if fill else ""
+
+    # The patterns are compiled on first use: a cue set is asked one or two kinds of
+    # question, and compiling all six for every set is most of a worker's warm-up.
+
+    @functools.cached_property
+    def _any(self):
+        return regex.compile(rf"(?<!{_W})(?:{self._alt})(?!{_W})")
+
+    @functools.cached_property
+    def _last(self):
+        return regex.compile(rf"(?r)(?<!{_W})(?:{self._alt})(?!{_W})")
+
+    @functools.cached_property
+    def _lead(self):
+        return regex.compile(rf"(?<!{_W})(?:{self._alt})(?!{_W}){self._fill}[\s(:,\-–]*$")
+
+    @functools.cached_property
+    def _strict_lead(self):
+        return regex.compile(rf"(?<!{_W})(?:{self._alt})(?!{_W})[\s(:]*$")
+
+    @functools.cached_property
+    def _after(self):
+        return regex.compile(rf"^[\s):,]*(?:{self._alt})(?!{_W})")
+
+    @functools.cached_property
+    def _next_word(self):
+        return regex.compile(rf"^\s*(?:{self._alt})(?!{_W})")
 
     # Each question runs its pattern only if `_hint` finds a form in the text, and a
     # pattern that searches forwards only where a form begins: `_search` and `finditer`
