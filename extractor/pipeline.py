@@ -130,7 +130,8 @@ def _work(args: tuple[str, Options]):
 
 
 def _warm(options: Options) -> None:
-    """Load rules and models once per worker process, not once per document."""
+    """Load the rules and the gazetteer once per worker process, not once per document
+    (the NER model loads, once, on the first sentence that needs it: most never do)."""
     try:
         extract_text("Năm 2023, toàn tỉnh có 1.000 người tham gia BHYT.", use_ner=options.use_ner)
     except Exception:

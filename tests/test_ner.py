@@ -53,3 +53,14 @@ def test_ner_mislabels_are_not_taken():
     persons = [e.text for e in ents if e.type == "PERSON"]
     assert persons == ["Hồ Thu Ánh"]
     assert [e.text for e in ents if e.type == "PROVINCE"] == ["tỉnh Hậu Giang"]
+
+
+def test_asking_whether_ner_is_available_does_not_import_underthesea():
+    import subprocess
+    import sys
+    code = ("import sys\nfrom extractor.entities import ner\nassert ner.available()\n"
+            "assert 'underthesea' not in sys.modules, 'underthesea was imported'\n"
+            "from extractor.pipeline import extract_text\n"
+            "extract_text('Năm 2023, toàn tỉnh có 1.000 người tham gia BHYT.')\n"
+            "assert 'underthesea' not in sys.modules, 'underthesea was imported by a text without a name'\n")
+    subprocess.run([sys.executable, "-c", code], check=True)

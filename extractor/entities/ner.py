@@ -11,7 +11,9 @@ On this project's texts it mislabels the domain ("bao phủ BHYT" as a place,
 `person_spans` keeps PER spans that look like personal names, and officials.py
 asks it only about sentences with an honorific or title cue. The measured
 precision is in extractor/entities/README.md. `available()` is False when
-underthesea cannot be imported; callers then go on with rules alone.
+underthesea is not installed (and `tag` finds nothing when it cannot be imported);
+callers then go on with rules alone. underthesea is imported on the first sentence
+that needs it, not before.
 """
 from __future__ import annotations
 
@@ -38,8 +40,15 @@ def _ner():
     return ner
 
 
+@functools.lru_cache(maxsize=1)
 def available() -> bool:
-    return _ner() is not None
+    """Is underthesea installed? Asked without importing it (about 0.4 s, with numpy and
+    joblib): most documents never need the model, and `tag` imports it on first use."""
+    import importlib.util
+    try:
+        return importlib.util.find_spec("underthesea") is not None
+    except (ImportError, ValueError):   # pragma: no cover - a broken installation
+        return False
 
 
 def align(sentence: str, tokens: list[str]) -> list[tuple[int, int] | None]:
