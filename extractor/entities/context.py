@@ -14,6 +14,7 @@ import re
 
 import regex
 
+from ..last_text import for_last_text
 from ..model import Entity
 from ..normalize.text import fold_key
 from ..rules import load_tsv
@@ -40,14 +41,10 @@ def _province_by_joined_key() -> dict[str, str]:
     return {fold_key(u.name): u.code for u in g.provinces_old.values()}
 
 
-_last_sources: list = [None, {}]       # the last text asked about and its answer
-
-
+@for_last_text(copy=dict)     # asked twice per document (place_context, document_places)
 def source_provinces(text: str) -> dict[str, float]:
     """Old province codes named by source tags and provincial papers' web domains."""
-    if _last_sources[0] is not text:       # asked twice per document (place_context, document_places)
-        _last_sources[:] = [text, _source_provinces(text)]
-    return dict(_last_sources[1])
+    return _source_provinces(text)
 
 
 def _source_provinces(text: str) -> dict[str, float]:

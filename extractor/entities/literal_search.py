@@ -21,7 +21,7 @@ from collections.abc import Iterable, Iterator
 
 import regex
 
-_last: list = [None, "", False]       # the last text searched, its lower case, its characters' ranges
+from ..last_text import for_last_text
 
 # Character ranges most texts keep to (Latin, Vietnamese, punctuation, currency, letterlike);
 # the characters in them are checked against the phrases once, a text with others is
@@ -30,13 +30,10 @@ _USUAL = ((0x0000, 0x0250), (0x1E00, 0x1F00), (0x2000, 0x2070), (0x20A0, 0x20D0)
 _UNUSUAL = re.compile("[^" + "".join(f"\\U{a:08x}-\\U{b - 1:08x}" for a, b in _USUAL) + "]")
 
 
+@for_last_text()     # several searches run on one text
 def _lower_and_usual(text: str) -> tuple[str, bool]:
-    """text.lower() and whether all its characters are in _USUAL, kept for the last text
-    (several searches run on one text)."""
-    last = _last
-    if last[0] is not text:
-        last[:] = [text, text.lower(), _UNUSUAL.search(text) is None]
-    return last[1], last[2]
+    """text.lower() and whether all its characters are in _USUAL."""
+    return text.lower(), _UNUSUAL.search(text) is None
 
 
 def is_usual(text: str) -> bool:

@@ -30,6 +30,7 @@ from dataclasses import dataclass, field
 import regex
 
 from ..ingest.cleanup import canonical_tones
+from ..last_text import for_last_text
 from ..model import Entity
 from ..normalize.text import fold, fold_chars
 from ..rules import load_yaml
@@ -760,14 +761,16 @@ def _mark_bylines(text: str, mentions: list[PlaceMention]) -> None:
                 m.byline = True
 
 
-_last_lines: list = [None, []]        # the last text asked about and its lines (asked for by several finders)
-
-
+@for_last_text(copy=list)             # asked for by several finders
 def line_spans(text: str) -> list[tuple[int, int]]:
     """(start, end) of every line of `text` (split at "\\n"), empty ones included."""
-    if _last_lines[0] is not text:
-        _last_lines[:] = [text, _line_spans(text)]
-    return list(_last_lines[1])
+    out = []
+    pos = 0
+    for line in text.split("\n"):
+        end = pos + len(line)
+        out.append((pos, end))
+        pos = end + 1
+    return out
 
 
 def last_lines(text: str, n: int) -> list[tuple[int, int]]:
@@ -797,16 +800,6 @@ def _last_lines_of(text: str, n: int) -> list[tuple[int, int]]:
             break
         end = start - 1
     out.reverse()
-    return out
-
-
-def _line_spans(text: str) -> list[tuple[int, int]]:
-    out = []
-    pos = 0
-    for line in text.split("\n"):
-        end = pos + len(line)
-        out.append((pos, end))
-        pos = end + 1
     return out
 
 

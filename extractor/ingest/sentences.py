@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 import regex
 
+from ..last_text import for_last_text
 from ..rules import load_list
 
 _ABBREV = None
@@ -52,22 +53,9 @@ def paragraphs(text: str) -> list[Span]:
     return out
 
 
-_last: list = [None, []]     # the last text split and its sentences
-
-
+@for_last_text(copy=list)     # the officials finder and the records stage both ask
 def sentences(text: str) -> list[Span]:
-    """Sentences of the clean text, in order, each with its paragraph number.
-
-    The last text's sentences are kept: the officials finder and the records stage
-    both split the same document (a new list is returned each time; spans are frozen)."""
-    if _last[0] is text:
-        return list(_last[1])
-    out = _split(text)
-    _last[:] = [text, out]
-    return list(out)
-
-
-def _split(text: str) -> list[Span]:
+    """Sentences of the clean text, in order, each with its paragraph number."""
     out: list[Span] = []
     abbreviations = _abbreviations()
     for para in paragraphs(text):

@@ -16,6 +16,7 @@ import re
 
 import regex
 
+from ..last_text import for_last_text
 from ..rules import load_yaml
 from .vocab import lowered
 
@@ -114,20 +115,9 @@ def mask_spans(text: str) -> list[tuple[int, int]]:
     return merge(spans)
 
 
-_last_urls: tuple = (None, ())  # the last text asked for and its url spans
-
-
+@for_last_text(copy=list)     # the masks and the date scan both ask
 def url_spans(text: str) -> list[tuple[int, int]]:
-    """Spans of web addresses and e-mail addresses (whole tokens), remembered
-    for the last text (the masks and the date scan both ask for them)."""
-    global _last_urls
-    last = _last_urls  # one read: safe if threads share the module
-    if last[0] is not text:
-        last = _last_urls = (text, tuple(_url_spans(text)))
-    return list(last[1])
-
-
-def _url_spans(text: str) -> list[tuple[int, int]]:
+    """Spans of web addresses and e-mail addresses (whole tokens)."""
     _, _, _, _, markers, dom = _patterns()
     spans = []
     for marker in markers:

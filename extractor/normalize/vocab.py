@@ -12,6 +12,8 @@ from typing import Iterable
 
 import regex
 
+from ..last_text import for_last_text
+
 FLAGS = regex.IGNORECASE | regex.V0
 
 
@@ -27,21 +29,14 @@ def word_map(mapping: dict) -> dict[str, object]:
     return {" ".join(str(k).lower().split()): v for k, v in (mapping or {}).items()}
 
 
-_last_lower: tuple = (None, "", "")  # the last text lowered, its lower(), its same-length lower
-
-
+@for_last_text()     # the number and date finders and the masks all lower the same text
 def lowered(text: str) -> tuple[str, str]:
     """(text.lower(), the same keeping the length: a character whose lower case is
-    longer stays as it is), remembered for the last text (the number and date
-    finders and the masks all lower the same text in turn)."""
-    global _last_lower
-    last = _last_lower  # one read: safe if threads share the module
-    if last[0] is not text:
-        low = text.lower()
-        same = low if len(low) == len(text) else "".join(
-            c.lower() if len(c.lower()) == 1 else c for c in text)
-        last = _last_lower = (text, low, same)
-    return last[1], last[2]
+    longer stays as it is)."""
+    low = text.lower()
+    same = low if len(low) == len(text) else "".join(
+        c.lower() if len(c.lower()) == 1 else c for c in text)
+    return low, same
 
 
 def words_before(text: str, pos: int, k: int = 4) -> list[tuple[int, str]]:
