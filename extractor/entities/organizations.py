@@ -163,14 +163,13 @@ def find_organizations(text: str, places: list[Entity], doc: dict | None = None)
                     end = lw.end()
                     if _LIST_OF_LEVELS.match(text, end):
                         plural = True
-            elif upper and _next_line_place(text, end, place_at) is not None:
+            elif upper and (place_ent := _next_line_place(text, end, place_at)) is not None:
                 # two-column letterheads: "ỦY BAN NHÂN DÂN   CỘNG HÒA ...\nTỈNH LÀO CAI   Độc lập ..."
-                place_ent = _next_line_place(text, end, place_at)
                 level = place_ent.normalized.get("level")
                 level_word = written_lw = _level_key(place_ent.text.split()[0])
-            elif after == " " and _NATIONAL_START.match(text, end) and _NATIONAL.match(text, end):
+            elif after == " " and _NATIONAL_START.match(text, end) and (nat := _NATIONAL.match(text, end)):
                 national = True
-                end += len(_NATIONAL.match(text, end).group())
+                end = nat.end()
             else:
                 ent = place_at.get(end + 1) if text[end:end + 1] == " " else None
                 if ent is not None:

@@ -899,18 +899,6 @@ def _parents(mentions: list[PlaceMention], k: int, text: str) -> list[PlaceMenti
     return out
 
 
-def _inside(u: Unit, parent: Unit) -> bool:
-    if parent.level == "province":
-        if u.level == "province":
-            return False
-        if u.era == parent.era:
-            return u.province_code == parent.code
-        return u.current_code == parent.current_code
-    if parent.level == "district":
-        return u.level == "commune" and u.era == parent.era and u.in_district(parent.code)
-    return False
-
-
 _last_chains: list = [None, [], {}]     # the last text resolved, its mentions, their chains
 
 
@@ -939,7 +927,9 @@ def _chained(mentions: list[PlaceMention], k: int, text: str) -> tuple[list[Unit
 
 
 def _inside_any(parents: list[Unit]):
-    """A test of `any(_inside(u, parent) for parent in parents)`, for many units u."""
+    """A test, for many units u, of whether u lies inside one of `parents`: below a
+    province parent, of the same era and its province, or of another era and in a
+    province that is now the parent's; a commune of a district parent of its era."""
     same = set()                     # (era, province code) of the province parents
     current: dict[str, set] = {}     # era -> current codes of the province parents of that era
     dists = set()                    # (era, district code) of the district parents

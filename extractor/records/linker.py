@@ -533,8 +533,7 @@ class Linker:
         return self.places[bisect.bisect_left(starts, lo):bisect.bisect_right(starts, hi)]
 
     def _in_brackets(self, start: int, pos: int) -> bool:
-        """`_in_brackets(text, start, pos)`: more "(" than ")" in text[start:pos], counted
-        by bisection on their offsets."""
+        """More "(" than ")" in text[start:pos]? Counted by bisection on their offsets."""
         opens, closes = self._opens, self._closes
         if not opens:
             return False
@@ -786,11 +785,6 @@ def _contains(inner, outer) -> bool:
 
 
 _OPEN, _CLOSE = re.compile(r"\("), re.compile(r"\)")
-
-
-def _in_brackets(text: str, start: int, pos: int) -> bool:
-    before = text[start:pos]
-    return before.count("(") > before.count(")")
 
 
 def _after_comparison(text: str, pos: int, floor: int) -> bool:

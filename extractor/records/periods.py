@@ -14,9 +14,6 @@ from dataclasses import dataclass
 
 import regex
 
-
-
-
 ASOF, COMPARISON, PLAN_YEAR, REFERENCE, OTHER = "asof", "comparison", "plan_year", "reference", "other"
 LOCAL = "asof_local"  # "so với năm 2019, khi …": the as-of of that clause only
 

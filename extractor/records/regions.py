@@ -28,19 +28,12 @@ class RegionResolver:
         self.title = title or ""
         self.default_scheme = default_scheme
         self.national_doc = not self.province and bool(_NATIONAL_DOC.search(text))
-        self._resolved: dict[tuple, dict] = {}   # gazetteer answers for this document
 
     def region(self, name: str, level: str, province: str | None = None) -> dict | None:
         if level == "national":
             return dict(NATIONAL)
-        key = (name, level, province)
-        r = self._resolved.get(key)
-        if r is None:
-            r = self._resolved[key] = self._lookup(name, level, province)
-        return dict(r)  # a copy each time, as a fresh look-up would give
-
-    def _lookup(self, name: str, level: str, province: str | None) -> dict:
-        return _gazetteer_region(self.gaz, name, level, province)
+        # a copy each time, as a fresh look-up would give
+        return dict(_gazetteer_region(self.gaz, name, level, province))
 
     def from_entity(self, entity) -> dict | None:
         n = entity.normalized or {}
