@@ -183,7 +183,10 @@ def _work_batch(args: tuple[tuple[str, ...], Options]) -> list:
     return [_work((path, options)) for path in paths]
 
 
-BATCH = 4          # files per task sent to a worker
+# Files per task sent to a worker. Each task costs the parent about 0.7 ms of CPU
+# (queues, pipes, thread wake-ups), whatever its size: 8 files a task took the parent
+# from 0.40 to 0.26 ms per document (4 files) on the bench, 16 only to 0.22 ms.
+BATCH = 8
 
 
 def _iter_pool(tasks, jobs: int, options: Options):

@@ -157,9 +157,12 @@ def _kill_a_worker_when_busy(timeout: float = 60.0) -> bool:
     return False
 
 
-def test_a_killed_worker_loses_no_file_and_stops_nothing(inputs, serial):
+def test_a_killed_worker_loses_no_file_and_stops_nothing(inputs, serial, monkeypatch):
     """A worker killed mid-run (out of memory, an operator): the files it held are redone
     by a fresh pool, every input still gets its own result, in order, the same as serial."""
+    import extractor.pipeline
+    # small tasks, so that these few files still keep a worker busy after the first result
+    monkeypatch.setattr(extractor.pipeline, "BATCH", 2)
     it = iter_extract(inputs[0], jobs=2, engine="processes")
     got = [next(it)]                 # the workers are warm and at work now
     assert _kill_a_worker_when_busy(), "no busy worker was found to kill"
