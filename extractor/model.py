@@ -137,33 +137,49 @@ class Record:
 class Extraction:
     """What `extractor.extract_text` returns: records, entities, document metadata.
 
-    Sent between processes, the entities travel as one pickled block that is only
-    unpacked when asked for: most batch runs (extract, the benchmark) read only the
-    records, and unpacking ~100 small dicts per document costs the parent process.
+    The pipeline hands over its entities as rows, `(type, start, end, normalized,
+    method, confidence)` with offsets into `text`, and their dicts (`entity_dict`) are
+    only made when `entities` is first read: most batch runs (extract, the benchmark)
+    read only the records. Sent between processes, the entities travel as one pickled
+    block that is likewise only unpacked when asked for (unpacking ~100 small dicts
+    per document costs the parent process).
     """
-    __slots__ = ("records", "document", "text", "_entities", "_packed")
+    __slots__ = ("records", "document", "text", "_entities", "_rows", "_packed")
 
     def __init__(self, records: list[dict], entities: list[dict], document: dict, text: str = ""):
         self.records = records
         self.document = document
         self.text = text
         self._entities = entities
+        self._rows: list[tuple] | None = None
         self._packed: bytes | None = None
+
+    @classmethod
+    def from_rows(cls, records: list[dict], rows: list[tuple], document: dict, text: str) -> Extraction:
+        """An Extraction whose entities are rows (see the class docstring) into `text`."""
+        ex = cls(records, None, document, text)   # type: ignore[arg-type]
+        ex._rows = rows
+        return ex
 
     @property
     def entities(self) -> list[dict]:
         if self._entities is None:
-            self._entities = pickle.loads(self._packed)
-            self._packed = None
+            if self._packed is not None:
+                self._entities, self._rows = pickle.loads(self._packed)
+                self._packed = None
+            if self._entities is None:
+                text = self.text
+                self._entities = [entity_dict(row, text) for row in self._rows]
+            self._rows = None
         return self._entities
 
     @entities.setter
     def entities(self, value: list[dict]) -> None:
-        self._entities, self._packed = value, None
+        self._entities, self._rows, self._packed = value, None, None
 
     def __reduce__(self):
-        packed = self._packed if self._entities is None else \
-            pickle.dumps(self._entities, protocol=pickle.HIGHEST_PROTOCOL)
+        packed = self._packed if self._packed is not None else \
+            pickle.dumps((self._entities, self._rows), protocol=pickle.HIGHEST_PROTOCOL)
         return _unpack_extraction, (self.records, packed, self.document, self.text)
 
     def __eq__(self, other) -> bool:
@@ -178,6 +194,14 @@ class Extraction:
 
     def to_dict(self) -> dict:
         return {"records": self.records, "entities": self.entities, "document": self.document}
+
+
+def entity_dict(row: tuple, text: str) -> dict:
+    """The dict of an entity row `(type, start, end, normalized, method, confidence)`
+    whose offsets point into `text`: the same keys, in the same order, as `Entity.to_dict`."""
+    type_, start, end, normalized, method, confidence = row
+    return {"type": type_, "text": text[start:end], "start": start, "end": end,
+            "normalized": normalized, "method": method, "confidence": confidence}
 
 
 def _unpack_extraction(records: list[dict], packed: bytes, document: dict, text: str) -> Extraction:

@@ -90,14 +90,12 @@ def extract_document(doc: Document, *, published: _dt.date | None = None,
     records = build_records(doc=doc, view=view, meta=meta, reference=reference,
                             numbers=numbers, dates=dates, entities=entities, context=context)
 
-    out_entities = []
-    for e in entities:
-        d = e.to_dict()
-        d["start"], d["end"] = view.orig_span(e.start, e.end)
-        d["text"] = doc.text[d["start"]:d["end"]]
-        out_entities.append(d)
-    return Extraction(records=[r.to_dict() for r in records], entities=out_entities,
-                      document=meta, text=doc.text)
+    # entities as rows with offsets into the original text; their dicts (the same as
+    # `Entity.to_dict` with those offsets and text) are made only if someone reads them
+    orig_span = view.orig_span
+    rows = [(e.type, *orig_span(e.start, e.end), e.normalized, e.method, e.confidence)
+            for e in entities]
+    return Extraction.from_rows([r.to_dict() for r in records], rows, meta, doc.text)
 
 
 def _as_date(value) -> _dt.date | None:

@@ -101,6 +101,36 @@ def test_an_extraction_survives_pickling_with_its_entities_packed():
     assert back.entities == [] and back != ex
 
 
+def test_entity_rows_give_the_same_dicts_as_the_plain_way():
+    """extract_document hands its entities over as rows and makes their dicts only when
+    asked: they must be `Entity.to_dict` with the original offsets and text, keys in the
+    same order, also after a trip through pickle before or after they were read."""
+    import pickle
+
+    from extractor.entities import find_entities
+    from extractor.entities.figures import figure_entities
+    from extractor.ingest.cleanup import clean
+    from extractor.normalize import find_dates, find_numbers
+    # decomposed marks and a wrapped line: the clean text's offsets differ from the original's
+    text = ("BHXH tỉnh Thanh Hoa\u0301  cho biết\nđến 31/12/2023 toàn tỉnh có 3.236.507 người "
+            "tham gia BHYT,\u00a0đạt 95,1% dân số.")
+    ex = extract_text(text, use_ner=False)
+    view = clean(text)
+    numbers, dates = find_numbers(view.text), find_dates(view.text, None)
+    plain = []
+    for e in sorted(find_entities(view.text, use_ner=False) + figure_entities(numbers, dates),
+                    key=lambda e: (e.start, e.end)):
+        d = e.to_dict()
+        d["start"], d["end"] = view.orig_span(e.start, e.end)
+        d["text"] = text[d["start"]:d["end"]]
+        plain.append(d)
+    assert len(plain) > 3
+    sent = pickle.loads(pickle.dumps(ex))                 # rows packed, never read yet
+    for got in (ex.entities, sent.entities, pickle.loads(pickle.dumps(ex)).entities):
+        assert got == plain
+        assert [list(d) for d in got] == [list(d) for d in plain]
+
+
 def test_warm_up_keeps_the_loaded_rules_out_of_the_garbage_collector():
     """Workers warm up before their first file: rules and gazetteer loaded, then frozen
     so that the collector does not scan them again and again."""
