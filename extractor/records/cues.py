@@ -26,20 +26,58 @@ def compiled(pattern: str):
     return c
 
 
-def _alternation(phrases) -> str:
+def _alternation(phrases, trie: bool = False) -> str:
     """A cue as written, Capitalized at the start of a sentence or line, and in CAPITALS.
 
     Matching is otherwise case-sensitive, so that the cue "giao" never fires on
     the place name "Giao Thủy" nor "thu" on the name "Thu Trang".
+
+    With `trie`, each group of forms is written as a trie (`_trie`): the same forms,
+    tried longest first, for patterns that match forwards from an offset.
     """
     plain = {p.strip() for p in phrases if p and p.strip()}
     def alt(ps):
+        if trie and all(_TRIE_SAFE.fullmatch(p) for p in ps):
+            return _trie(ps)
         return "|".join(regex.escape(p).replace(r"\ ", r"\s+") for p in sorted(ps, key=len, reverse=True))
     parts = [alt(plain | {p.upper() for p in plain})]
     capital = {p[:1].upper() + p[1:] for p in plain} - plain
     if capital:
         parts.append(rf"(?<=(?:^|[.!?:;(\n\-–•*\d)]\s*))(?:{alt(capital)})")
     return "|".join(x for x in parts if x)
+
+
+# no whitespace in a form but single spaces between words (see `_trie`)
+_TRIE_SAFE = re.compile(r"\S+(?: \S+)*")
+
+
+def _trie(forms) -> str:
+    """The alternation of `forms` (spaces as runs of whitespace) as a trie whose every
+    node tries its longer forms before the form ending there.
+
+    It matches what `"|".join(forms sorted longest first)` matches, and picks the same
+    form, wherever matching runs forwards from an offset: the forms that match there are
+    prefixes of one another (where two forms part, the text has one character or the
+    other, a space being a run of whitespace that a word character ends), and of those
+    both take the longest that the rest of the pattern lets through. The regex module
+    tries a plain alternation one form after the other, the trie one character at a time.
+    Searching backwards ((?r)) is another matter: there, forms ending at the same place
+    are suffixes of one another, and the plain alternation is kept.
+    """
+    root: dict = {}
+    for f in forms:
+        node = root
+        for c in f:
+            node = node.setdefault(c, {})
+        node[""] = {}
+
+    def emit(node: dict) -> str:
+        alts = [(r"\s+" if c == " " else regex.escape(c)) + emit(sub) for c, sub in node.items() if c]
+        if not alts:
+            return ""
+        body = alts[0] if len(alts) == 1 else "(?:" + "|".join(alts) + ")"
+        return "(?:" + body + ")?" if "" in node else body
+    return emit(root)
 
 
 def _forms(phrases) -> set[str]:
@@ -84,8 +122,9 @@ class CueSet:
         self.phrases = tuple(phrases or ())
         forms = _forms(self.phrases)
         self._hint = _literal_re(forms)      # every match begins with one of these
-        self._alt = _alternation(self.phrases) or r"(?!x)x"
-        fill = _alternation(fillers)
+        self._alt = _alternation(self.phrases) or r"(?!x)x"            # for `_last`
+        self._fwd = _alternation(self.phrases, trie=True) or r"(?!x)x"  # for the others
+        fill = _alternation(fillers, trie=True)
         self._fill = rf"(?:\s*(?:{fill})(?!{_W}))*" if fill else ""
 
     # The patterns are compiled on first use: a cue set is asked one or two kinds of
@@ -93,7 +132,7 @@ class CueSet:
 
     @functools.cached_property
     def _any(self):
-        return regex.compile(rf"(?<!{_W})(?:{self._alt})(?!{_W})")
+        return regex.compile(rf"(?<!{_W})(?:{self._fwd})(?!{_W})")
 
     @functools.cached_property
     def _last(self):
@@ -101,19 +140,19 @@ class CueSet:
 
     @functools.cached_property
     def _lead(self):
-        return regex.compile(rf"(?<!{_W})(?:{self._alt})(?!{_W}){self._fill}[\s(:,\-–]*$")
+        return regex.compile(rf"(?<!{_W})(?:{self._fwd})(?!{_W}){self._fill}[\s(:,\-–]*$")
 
     @functools.cached_property
     def _strict_lead(self):
-        return regex.compile(rf"(?<!{_W})(?:{self._alt})(?!{_W})[\s(:]*$")
+        return regex.compile(rf"(?<!{_W})(?:{self._fwd})(?!{_W})[\s(:]*$")
 
     @functools.cached_property
     def _after(self):
-        return regex.compile(rf"^[\s):,]*(?:{self._alt})(?!{_W})")
+        return regex.compile(rf"^[\s):,]*(?:{self._fwd})(?!{_W})")
 
     @functools.cached_property
     def _next_word(self):
-        return regex.compile(rf"^\s*(?:{self._alt})(?!{_W})")
+        return regex.compile(rf"^\s*(?:{self._fwd})(?!{_W})")
 
     # Each question runs its pattern only if `_hint` finds a form in the text, and a
     # pattern that searches forwards only where a form begins: `_search` and `finditer`
@@ -183,7 +222,7 @@ class Cues:
         self.plural_regex = [regex.compile(p) for p in data.get("plural_regex", [])]
         self.plural_needs_digit = all(_needs_digit(p) for p in data.get("plural_regex", []))
         self.person_units = {u.lower() for u in data.get("person_units", [])}
-        breaks = _alternation(data.get("clause_breaks", []))
+        breaks = _alternation(data.get("clause_breaks", []), trie=True)
         self.clause_break_re = regex.compile(rf";|,\s*(?:{breaks})(?!{_W})" if breaks else ";")
         self.card_units = {u.lower() for u in data.get("card_units", [])}
         self.non_count_units = {u.lower() for u in data.get("non_count_units", [])}

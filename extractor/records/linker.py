@@ -116,6 +116,7 @@ class Linker:
         self._opening_of: Sentence | None = None     # see _opens_with_target
         self._opening_target = False
         self._periods: dict[int, Period] = {}        # see _period_of
+        self._anaphoric_texts: dict[str, bool] = {}  # see _anaphoric
         self._sent_span = (0, 0, "")
         # offsets of every "(" and ")", for _in_brackets by bisection
         self._opens = [m.start() for m in _OPEN.finditer(text)]
@@ -170,12 +171,12 @@ class Linker:
         starts = [n.start for n in sent.numbers]
         in_order = all(a <= b for a, b in zip(starts, starts[1:]))
         for num in sent.numbers:
-            clause_start, clause_end = self._clause(sent, num.start)
-            win_start = max(clause_start, prev.end if prev else sent.start)
             kind = _kind(num, text, self.cues)
             if kind not in ("percent", "count"):
                 prev = FigureState(num.end, kind, None)
                 continue
+            clause_start, clause_end = self._clause(sent, num.start)
+            win_start = max(clause_start, prev.end if prev else sent.start)
             # the first later figure in the list: by bisection when the list is in order
             if in_order:
                 i = bisect.bisect_right(starts, num.start)
@@ -239,6 +240,11 @@ class Linker:
 
     def _respective(self, num, sent, clause_start, clause_end) -> Ref | None:
         """'ở các huyện A Lưới, Nam Đông lần lượt đạt 99,6% và 99,2%': the i-th place for the i-th figure."""
+        # the places paired lie between the clause start and the cue, before the figure:
+        # with fewer than two starting there, there is no cue to look for
+        starts = self._place_starts
+        if bisect.bisect_right(starts, num.start) - bisect.bisect_left(starts, clause_start) < 2:
+            return None
         m = self.cues.respectively.last(self.text[clause_start:num.start])
         if not m:
             return None
@@ -351,10 +357,13 @@ class Linker:
                 return "coverage_rate", 1
             if prev and prev.metric in PERCENT_METRICS:
                 return prev.metric, 1
-            if c.plan_rate_before.last(text[sent.start:num.start]):
-                return "plan_attainment", 1
-            if c.coverage_before.last(text[sent.start:num.start]):
-                return "coverage_rate", 1
+            # the sentence up to the figure, unless that is the window (asked about above)
+            if win_start > sent.start:
+                sent_left = text[sent.start:num.start]
+                if c.plan_rate_before.last(sent_left):
+                    return "plan_attainment", 1
+                if c.coverage_before.last(sent_left):
+                    return "coverage_rate", 1
             if c.coverage_before.any(text[num.end:clause_end]):
                 return "coverage_rate", 1  # "Bảo Thắng (89,5%), ... có tỷ lệ bao phủ BHYT thấp nhất"
             if self._anchor(sent, clause_start, num):
@@ -390,14 +399,19 @@ class Linker:
                 or _re(r"kế hoạch|chỉ tiêu|mục tiêu").search(clause_left)):
             return None, 1  # "vượt 587 người" over the plan
         in_target = self._target_context(sent, clause_left)
-        target = (bool(c.target_count_before.last(clause_left)) or in_target) \
-            and not c.level_lead.lead(lead)
+        said = in_target or bool(c.target_count_before.last(clause_left))
+        level = bool(c.level_lead.lead(lead)) if said else None   # asked once, when needed
+        target = said and not level
         if c.change_decrease_lead.lead(lead):
             return ("target_participants", 1) if target else ("participants_change", -1)
         if c.change_increase_lead.lead(lead):
             return ("target_participants", 1) if target else ("participants_change", 1)
-        if (in_target or c.target_count_before.last(win)) and not c.level_lead.lead(lead):
-            return "target_participants", 1
+        # a window that starts at the clause is the clause: the question asked above
+        if in_target or (said if win_start == clause_start else c.target_count_before.last(win)):
+            if level is None:
+                level = bool(c.level_lead.lead(lead))
+            if not level:
+                return "target_participants", 1
         if self._anchor(sent, clause_start, num) or c.participation.any(right[:25]):
             return "participants", 1
         return None, 1
@@ -471,6 +485,8 @@ class Linker:
 
     def _places_in(self, start: int, end: int, sent_start: int, allow_org: bool = False) -> list[tuple[int, Ref]]:
         """Places and collective phrases ("toàn tỉnh", "cả nước") in [start, end), by end offset."""
+        if end <= start:
+            return []
         hits: list[tuple[int, Ref]] = []
         prev_place = None
         lo = bisect.bisect_left(self._place_starts, start)
@@ -505,7 +521,8 @@ class Linker:
             source = "comparison" if _after_comparison(self.text, a, sent_start) else "collective"
             if region:
                 hits.append((pos, Ref(region, source)))
-        hits.sort(key=lambda h: h[0])
+        if len(hits) > 1:
+            hits.sort(key=lambda h: h[0])
         return hits
 
     def _nearest_place(self, start: int, end: int, sent_start: int, allow_org: bool = False) -> Ref | None:
@@ -550,10 +567,13 @@ class Linker:
     def _period(self, num, metric, sent, clause_start, clause_end, win_start):
         """(period, compared_to, confidence penalty) of a figure."""
         text = self.text
-        left = [(d, r) for d, r in sent.dates if d.end <= num.start]
         roles = (ASOF, PLAN_YEAR) if metric in TARGETS else (ASOF,)
         penalty = 0.0
         period: Period | None = None
+        # The candidates below come from the sentence's dates (`left`: those before the
+        # figure); where there are none, their searches are skipped, not run empty.
+        dated = bool(sent.dates)
+        left = [(d, r) for d, r in sent.dates if d.end <= num.start] if dated else []
 
         # A count in brackets right after a comparison is the compared figure:
         # "so với cùng kỳ năm 2019 (55.317 người)".
@@ -573,10 +593,11 @@ class Linker:
                         last = d
             return last
 
-        local = [d for d, r in left if r == LOCAL
-                 and _re(r",?\s*(?:khi|lúc)[^,;]*").fullmatch(text[d.end:num.start])]
-        if local:
-            return self._period_of(local[-1]), None, penalty  # "so với năm 2019, khi cả nước có …"
+        if left:
+            local = [d for d, r in left if r == LOCAL
+                     and _re(r",?\s*(?:khi|lúc)[^,;]*").fullmatch(text[d.end:num.start])]
+            if local:
+                return self._period_of(local[-1]), None, penalty  # "so với năm 2019, khi cả nước có …"
         if metric == "participants_to_target":
             # the gap is measured now, not at the target date
             now = [d for d, r in left if r == ASOF and d.start >= sent.start
@@ -587,20 +608,21 @@ class Linker:
             if self.state.asof is not None:
                 return self.state.asof, None, penalty
         m = None
-        if metric in TARGETS:
-            after = [d for d, r in sent.dates if d.start >= num.end and r in roles
-                     and _re(r"\s*(?:vào|trong|đến|tới)?\s*").fullmatch(text[num.end:d.start])
-                     and d.text.lower().startswith(("năm", "cuối năm", "hết năm", "đến năm", "vào năm"))
-                     and not _re(r"\s*(?:đạt|:|là)").match(text[d.end:d.end + 6])]
-            m = after[0] if after else nearest(win_start)  # "50% vào năm 2030"
-        if m is None:
-            m = nearest(clause_start)
-        if m is None:
-            m = nearest(sent.start)
-        if m is None:
-            right = [d for d, r in sent.dates if d.start >= num.end and d.end <= clause_end and r in roles]
-            m = right[0] if right else None
-        if m is not None and (not self._period_of(m).end or self.cues.anaphoric_dates.any(m.text)):
+        if dated:
+            if metric in TARGETS:
+                after = [d for d, r in sent.dates if d.start >= num.end and r in roles
+                         and _re(r"\s*(?:vào|trong|đến|tới)?\s*").fullmatch(text[num.end:d.start])
+                         and d.text.lower().startswith(("năm", "cuối năm", "hết năm", "đến năm", "vào năm"))
+                         and not _re(r"\s*(?:đạt|:|là)").match(text[d.end:d.end + 6])]
+                m = after[0] if after else nearest(win_start)  # "50% vào năm 2030"
+            if m is None and left:
+                m = nearest(clause_start)
+                if m is None:
+                    m = nearest(sent.start)
+            if m is None:
+                right = [d for d, r in sent.dates if d.start >= num.end and d.end <= clause_end and r in roles]
+                m = right[0] if right else None
+        if m is not None and (not self._period_of(m).end or self._anaphoric(m.text)):
             m = None  # "trong 6 tháng" with no year known, "đến thời điểm này": the as-of carried so far
         if m is not None and self._now_is_last_asof(m):
             m = None  # "Hiện còn 142 nghìn người…" after "đến 30/6/2018": the report's own date
@@ -632,6 +654,14 @@ class Linker:
         if p is None:
             p = self._periods[id(mention)] = period_of(mention)
         return p
+
+    def _anaphoric(self, date_text: str) -> bool:
+        """`cues.anaphoric_dates.any(date_text)`, asked once per date text of the document
+        (the figures of a sentence often share their date)."""
+        a = self._anaphoric_texts.get(date_text)
+        if a is None:
+            a = self._anaphoric_texts[date_text] = self.cues.anaphoric_dates.any(date_text)
+        return a
 
     def _now_is_last_asof(self, mention) -> bool:
         """Does a bare "hiện"/"hiện nay" mean the as-of date the text gave shortly before?"""
@@ -770,7 +800,8 @@ _SPACE = r"[^\S\x1c-\x1f]"
 _SPACES = re.compile(rf" {_SPACE}+|[^\S\x1c-\x1f ]{_SPACE}*")
 
 
-_PLURAL_BEFORE = regex.compile(r"(?:các|những|một số|nhiều|mỗi|từng|\d+)\s+$")
+# searched backwards ((?r)), from the end where it must end: only whether it matches is asked
+_PLURAL_BEFORE = regex.compile(r"(?r)(?:các|những|một số|nhiều|mỗi|từng|\d+)\s+$")
 _LEVEL_RANK = {"commune": 0, "district": 1, "province": 2, "national": 3}
 
 

@@ -17,8 +17,10 @@ import regex
 ASOF, COMPARISON, PLAN_YEAR, REFERENCE, OTHER = "asof", "comparison", "plan_year", "reference", "other"
 LOCAL = "asof_local"  # "so với năm 2019, khi …": the as-of of that clause only
 
+# Searched backwards ((?r)): it can only end at the end, where a backward search starts,
+# and whether it matches at all is the same either way (only that is asked).
 _COMPARISON_BEFORE = regex.compile(
-    r"(?<!\p{L})(?:so với|so|nhiều hơn|ít hơn|cao hơn|thấp hơn|hơn|kém|như|bằng)\s+"
+    r"(?r)(?<!\p{L})(?:so với|so|nhiều hơn|ít hơn|cao hơn|thấp hơn|hơn|kém|như|bằng)\s+"
     r"(?:(?:với|cùng kỳ|thời điểm|cuối|đầu|hết)\s+)*$", regex.IGNORECASE)
 _DATELINE = regex.compile(r"^[\p{Lu}][\p{L} .-]{0,30},\s*$")
 _WHEN_AFTER = regex.compile(r",?\s*(?:khi|lúc)(?!\p{L})")

@@ -37,10 +37,11 @@ class SchemeFinder:
         # the phrases on whole words, as written, Capitalized or in CAPITALS (`cues.CueSet`,
         # whose `finditer` is that of its `_any` pattern, only faster)
         self._phrases = CueSet(p for ps in data["schemes"].values() for p in ps)
-        after = _alternation(data.get("organization_after", []))
-        before = _alternation(data.get("organization_before", []))
+        after = _alternation(data.get("organization_after", []), trie=True)
+        before = _alternation(data.get("organization_before", []), trie=True)
         self._org_after = regex.compile(rf"^\s+(?:{after})(?!{_W})")
-        self._org_before = regex.compile(rf"(?<!{_W})(?:{before})\s+$")
+        # searched backwards ((?r)), from the end where it must end (only whether it does is asked)
+        self._org_before = regex.compile(rf"(?r)(?<!{_W})(?:{before})\s+$")
         # a text that _org_before matches ends, once stripped, in one of these (the last
         # words of its phrases as `_alternation` writes them): a quick test tried first
         self._org_before_ends = tuple({f.split()[-1] for f in _forms(data.get("organization_before", []))}) \
