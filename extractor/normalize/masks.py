@@ -18,7 +18,7 @@ import regex
 
 from ..last_text import for_last_text
 from ..rules import load_yaml
-from .vocab import lowered
+from .vocab import lowered, phrase_finder
 
 _TOKEN_STOP = " \t\n\r<>\"“”()[]{}"
 
@@ -35,11 +35,7 @@ def _patterns() -> tuple:
     pats.append(_Prefiltered(version, re.compile(r"v[0-9]+\.[0-9]")))
     pats.append(regex.compile(m["list_marker"], regex.V0 | regex.MULTILINE))
     timezone = regex.compile(m["timezone"], regex.V0)
-    cues = sorted({" ".join(str(c).lower().split()) for c in y["phone_cues"]}, key=len, reverse=True)
-    if any(a != b and b.startswith(a) for a in cues for b in cues):
-        cue_re = _PatternSpans(re.compile("|".join(re.escape(c) for c in cues)))
-    else:
-        cue_re = _PhraseFinder(cues)  # rare phrases: str.find is faster than `re`
+    cue_re = phrase_finder({" ".join(str(c).lower().split()) for c in y["phone_cues"]})
     after_cue = regex.compile(m["phone_after_cue"], regex.V0)
     domains = [str(d) for d in y.get("url_domains", [])]
     dom = re.compile(r"\.(?:" + "|".join(re.escape(d) for d in domains) + r")(?![^\W_])",
@@ -148,39 +144,6 @@ class _DocumentNumbers:
                 m = match(text, first.start())
                 yield m
                 last = m.end()
-
-
-class _PatternSpans:
-    """(start, end) of the matches of a pattern, as `_PhraseFinder` gives them."""
-
-    def __init__(self, pattern: re.Pattern):
-        self.pattern = pattern
-
-    def finditer(self, text: str) -> list[tuple[int, int]]:
-        return [m.span() for m in self.pattern.finditer(text)]
-
-
-class _PhraseFinder:
-    """`finditer` of the alternation of `phrases` (none beginning another, so at
-    most one matches at a place), by `str.find` of each phrase: the same
-    matches, left to right and not overlapping, as (start, end)."""
-
-    def __init__(self, phrases: list[str]):
-        self.phrases = tuple(phrases)
-
-    def finditer(self, text: str) -> list[tuple[int, int]]:
-        hits = []
-        for p in self.phrases:
-            i = text.find(p)
-            while i >= 0:
-                hits.append((i, i + len(p)))
-                i = text.find(p, i + 1)
-        out, last = [], 0
-        for s, e in sorted(hits):
-            if s >= last:
-                out.append((s, e))
-                last = e
-        return out
 
 
 def mask_spans(text: str) -> list[tuple[int, int]]:
