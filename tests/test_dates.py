@@ -164,3 +164,17 @@ def test_cue_before_matches_the_pattern_search():
             want = gr.cue_before.search(text, max(0, start - 30), start)
             got = dates._cue_before(text, start, gr)
             assert (got and got.span("cue")) == (want and want.span("cue")), (text, start)
+
+
+def test_anchor_scan_finds_what_the_pattern_finds():
+    import random
+    from extractor.normalize.date_grammar import grammar
+    anchors = grammar().anchors
+    words = ["năm nay", "cuối năm", "hiện nay", "thiện", "các tháng đầu năm", "những", "hạn", "hạ tuần",
+             "tháng", "tháng này", "cùng kỳ", "giờ trước", " ", "  ", "x", "2024", ",", "nay", "quý"]
+    rnd = random.Random(3)
+    texts = [t.lower() for t in _SHORTCUT_TEXTS]
+    texts += ["".join(rnd.choice(words) for _ in range(rnd.randint(1, 12))) for _ in range(3000)]
+    for low in texts:
+        assert [m.span() for m in anchors.finditer(low)] == \
+            [m.span() for m in anchors.pattern.finditer(low)], low

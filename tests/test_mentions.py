@@ -205,3 +205,29 @@ def test_invariants_on_the_development_corpus():
             assert m.text.strip().lower() not in ("tỷ", "triệu", "nghìn")
         for a, b in zip(ds, ds[1:]):
             assert a.end <= b.start
+
+
+# --------------------------------------------------------------------------- scanning shortcuts
+
+def _mask_texts():
+    import random
+    texts = ["Số 882-CV/TU, 146/2018/NĐ-CP; 30a/2008/NĐ-CP và 4111/UBND-YT, 12/a5/CV, 1.5-Ê",
+             "Hotline: 1900 9068; ĐT: (0293) 3 876 543, +84 912 345 678, 0912.345.678, 0,5%",
+             "1.741.540 người, 22/22 xã, 12-3/Q, x12/AB, 7/-A, 0-1800 1234, (028) 3812 3456-7"]
+    pieces = list("0123456789 .,-/()+:&ABCĐQaxđvn\n") + [
+        "CV", "UBND", "0912", "1800", "+84", "(028)", "/QĐ-TTg", "-CP", "a", "b/", "-a", "Ê", "ê"]
+    rnd = random.Random(7)
+    texts += ["".join(rnd.choice(pieces) for _ in range(rnd.randint(1, 30))) for _ in range(5000)]
+    if CORPUS.is_dir():
+        texts += [f.read_text(encoding="utf-8") for f in sorted((CORPUS / "docs").glob("*.txt"))[:200]]
+    return texts
+
+
+def test_mask_shortcuts_find_what_the_patterns_find():
+    from extractor.normalize import masks
+    fast = [p for p in masks._patterns()[0] if isinstance(p, (masks._Anchored, masks._DocumentNumbers))]
+    assert len(fast) == 2, "rules/numbers.yaml changed a mask pattern: update masks._anchored"
+    for text in _mask_texts():
+        for p in fast:
+            want = [m.span() for m in p.pattern.finditer(text)]
+            assert [m.span() for m in p.finditer(text)] == want, text

@@ -180,3 +180,18 @@ def test_vocabulary_is_data(tmp_path, monkeypatch):
         monkeypatch.delenv("EXTRACTOR_RULES")
         reload_rules()
     assert read_number("200 phiếu").unit is None
+
+
+def test_spelled_start_finder_finds_what_the_alternation_finds():
+    import random
+    import re
+    from extractor.normalize.number_grammar import grammar
+    gr = grammar()
+    words = ["một", "hai", "ba", "bao", "năm", "mười", "mươi", "không", "trăm", "nghìn", "tư", "lăm",
+             " ", "x", "5", "người", "nửa", "bảy", "bẩy"]
+    rnd = random.Random(5)
+    texts = ["".join(rnd.choice(words) for _ in range(rnd.randint(1, 12))) for _ in range(3000)]
+    for finder in (gr.spelled_start, gr.spelled_any_start):
+        plain = re.compile("|".join(re.escape(w) for w in finder.phrases))  # longest first
+        for low in texts:
+            assert list(finder.finditer(low)) == [m.span() for m in plain.finditer(low)], low

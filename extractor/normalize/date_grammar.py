@@ -9,8 +9,9 @@ matched is told by an empty marker group named `f_<form>`.
 Scanning a whole text with one big alternation is slow, so the branches are
 grouped by the word they can start with (`by_lead`: "ngày", "tháng", "năm",
 ..., and "#" for a figure) and only tried where such a word or a figure stands.
-`anchors` (a plain `re` pattern on lower-cased text) finds the places where an
-atom without any figure may start ("hiện nay", "cùng kỳ", "Quý III"); atoms
+`anchors` (a plain `re` pattern on lower-cased text, tried where the first
+word of one of its phrases stands) finds the places where an atom without any
+figure may start ("hiện nay", "cùng kỳ", "Quý III"); atoms
 with a figure are found from the figure, looking back a few words for their
 lead word. Cue words before an atom ("tính đến hết", "so với") have their own
 pattern (`cue_before`), looked for just before each atom.
@@ -27,7 +28,7 @@ from dataclasses import dataclass
 import regex
 
 from ..rules import load_yaml
-from .vocab import FLAGS, alternation, word_map
+from .vocab import FLAGS, LiteralStarts, alternation, word_map
 
 FORMS = ("iso", "iso_ymd", "dmy", "nmonths", "long", "school", "quarter", "quarter_abbr", "moy",
          "nmonths_bare", "position", "period", "year_range", "month_year", "month_abbr",
@@ -44,7 +45,7 @@ _EW = r"(?![\p{L}0-9])"                                # a word ends here
 class DateGrammar:
     by_lead: dict         # lead word (lower case) or "#" -> pattern of the branches it can start
     by_lead_groups: dict  # lead -> ((form, marker group number, ((name, number), ...)), ...)
-    anchors: re.Pattern   # lower-cased text: where a figure-less atom may start
+    anchors: LiteralStarts  # lower-cased text: where a figure-less atom may start
     lookback_leads: frozenset   # lead words worth trying a few words before a figure
     number_leads: frozenset     # spelled 1..12 that may stand before "tháng", "năm"...
     after_number: frozenset     # anchor words that a spelled number may precede
@@ -248,7 +249,8 @@ def grammar() -> DateGrammar:
                       | set(_firsts(y["quarter_words"])) | set(_firsts(y["month_words"]))
                       | {str(y["now_word"]).lower(), str(y["hien"]["word"]).lower()}
                       | {c.lower() for c in ago_combos})
-    anchors = re.compile(_factored(anchor_phrases))
+    anchors = LiteralStarts(re.compile(_factored(anchor_phrases)),
+                            {" ".join(str(p).lower().split()).partition(" ")[0] for p in anchor_phrases})
     lookback = set()
     for form, ls in leads.items():
         if form not in ("relative", "same", "now", "hien", "moy"):

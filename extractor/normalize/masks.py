@@ -18,7 +18,7 @@ import regex
 
 from ..last_text import for_last_text
 from ..rules import load_yaml
-from .vocab import lowered
+from .vocab import lowered, phrase_finder
 
 _TOKEN_STOP = " \t\n\r<>\"“”()[]{}"
 
@@ -27,7 +27,7 @@ _TOKEN_STOP = " \t\n\r<>\"“”()[]{}"
 def _patterns() -> tuple:
     y = load_yaml("numbers.yaml")
     m = y["masks"]
-    pats = [regex.compile(m[key], regex.V0) for key in ("document_number", "phone")]
+    pats = [_anchored(regex.compile(m[key], regex.V0)) for key in ("document_number", "phone")]
     version = regex.compile(m["version"], regex.V0)
     # the version pattern's literal core ("v1.2"), looked for in the lower-cased
     # text (a literal first letter is found much faster than "[vV]"): texts
@@ -35,11 +35,7 @@ def _patterns() -> tuple:
     pats.append(_Prefiltered(version, re.compile(r"v[0-9]+\.[0-9]")))
     pats.append(regex.compile(m["list_marker"], regex.V0 | regex.MULTILINE))
     timezone = regex.compile(m["timezone"], regex.V0)
-    cues = sorted({" ".join(str(c).lower().split()) for c in y["phone_cues"]}, key=len, reverse=True)
-    if any(a != b and b.startswith(a) for a in cues for b in cues):
-        cue_re = _PatternSpans(re.compile("|".join(re.escape(c) for c in cues)))
-    else:
-        cue_re = _PhraseFinder(cues)  # rare phrases: str.find is faster than `re`
+    cue_re = phrase_finder({" ".join(str(c).lower().split()) for c in y["phone_cues"]})
     after_cue = regex.compile(m["phone_after_cue"], regex.V0)
     domains = [str(d) for d in y.get("url_domains", [])]
     dom = re.compile(r"\.(?:" + "|".join(re.escape(d) for d in domains) + r")(?![^\W_])",
@@ -62,37 +58,92 @@ class _Prefiltered:
         return self.pattern.finditer(text)
 
 
-class _PatternSpans:
-    """(start, end) of the matches of a pattern, as `_PhraseFinder` gives them."""
+# Faster scans for two patterns of rules/numbers.yaml, each used only while the
+# pattern is the one it was written for (tests/test_mentions.py compares both ways).
+_DOCUMENT_NUMBER = (r"(?<![\p{L}0-9/])[0-9]+[a-zđ]?(?:[/\-.][0-9]+)*[/\-]\p{Lu}[\p{L}]*"
+                    r"(?:[/\-&]\p{Lu}[\p{L}0-9]*)*")
+_PHONE = (r"(?<![0-9.,])(?:\+84|\(0[0-9]{2,3}\)|0)[ .\-]?[0-9]{2,4}(?:[ .\-]?[0-9]{3,4}){2}(?![0-9])"
+          r"|(?<![0-9.,])1[89]00[ .]?[0-9]{3,4}(?:[ .]?[0-9]{2,3})?(?![0-9])")
+# where a phone number may begin: "+84", "(0", "0" before a digit, "1800"/"1900",
+# not after a figure (one character wide, checks after the first character)
+_PHONE_STARTS = r"(?:\+(?=84)|\((?=0)|0(?=[ .\-]?[0-9])|1(?=[89]00))(?<![0-9.,].)"
 
-    def __init__(self, pattern: re.Pattern):
+
+def _anchored(pattern: regex.Pattern):
+    """The pattern, or an object with the same `finditer` that scans less."""
+    if pattern.pattern == _DOCUMENT_NUMBER:
+        return _DocumentNumbers(pattern)
+    if pattern.pattern == _PHONE:
+        return _Anchored(pattern, re.compile(_PHONE_STARTS))
+    return pattern
+
+
+class _Anchored:
+    """`finditer` of `pattern` tried only where `starts` (one character wide, a
+    plain `re` pattern) finds a place where a match may begin: the same matches,
+    left to right and not overlapping, since a scan over the text tries the
+    places one by one and only these can succeed. `re` skips to the first
+    character of a match much faster than the `regex` pattern scans."""
+
+    def __init__(self, pattern: regex.Pattern, starts: re.Pattern):
+        self.pattern, self.starts = pattern, starts
+
+    def finditer(self, text: str):
+        match = self.pattern.match
+        last = 0
+        for s in self.starts.finditer(text):
+            p = s.start()
+            if p < last:
+                continue
+            m = match(text, p)
+            if m is not None:
+                yield m
+                last = m.end()
+
+
+_NUMBER_PART = frozenset("0123456789abcdefghijklmnopqrstuvwxyzđ/-.")
+
+
+class _DocumentNumbers:
+    """`finditer` of the document-number pattern, searched only around a "/" or
+    "-" before a letter. A match is a number part (digits, one small letter,
+    "/", "-", "." and digits: `_NUMBER_PART`, where a "/" or "-" is always
+    followed by a digit) and then the first "/" or "-" before a capital. So a
+    match starts within the number-part characters right before such a place q,
+    and the leftmost match from there that reaches no further than the capital
+    is the scan's next match (no match can start earlier, nor have its capital
+    before q inside another match's number part); it is then matched in full.
+    Few texts have such places, most have thousands of figures."""
+
+    def __init__(self, pattern: regex.Pattern):
         self.pattern = pattern
 
-    def finditer(self, text: str) -> list[tuple[int, int]]:
-        return [m.span() for m in self.pattern.finditer(text)]
-
-
-class _PhraseFinder:
-    """`finditer` of the alternation of `phrases` (none beginning another, so at
-    most one matches at a place), by `str.find` of each phrase: the same
-    matches, left to right and not overlapping, as (start, end)."""
-
-    def __init__(self, phrases: list[str]):
-        self.phrases = tuple(phrases)
-
-    def finditer(self, text: str) -> list[tuple[int, int]]:
+    def finditer(self, text: str):
         hits = []
-        for p in self.phrases:
-            i = text.find(p)
-            while i >= 0:
-                hits.append((i, i + len(p)))
-                i = text.find(p, i + 1)
-        out, last = [], 0
-        for s, e in sorted(hits):
-            if s >= last:
-                out.append((s, e))
-                last = e
-        return out
+        for sep in "/-":
+            q = text.find(sep)
+            while q >= 0:
+                if text[q + 1:q + 2].isalpha():
+                    hits.append(q)
+                q = text.find(sep, q + 1)
+        if not hits:
+            return
+        hits.sort()
+        search, match, part = self.pattern.search, self.pattern.match, _NUMBER_PART
+        last = 0
+        for q in hits:
+            if q < last:
+                continue
+            lo = q
+            while lo > last and text[lo - 1] in part:
+                lo -= 1
+            if lo == q:
+                continue  # no number part before it
+            first = search(text, lo, q + 2)
+            if first is not None:
+                m = match(text, first.start())
+                yield m
+                last = m.end()
 
 
 def mask_spans(text: str) -> list[tuple[int, int]]:

@@ -2,8 +2,8 @@
 
 A number expression is read in pieces around a core: a figure such as
 "1.741.540" (`figure_scan` / `figure_at`) or a run of number words such as
-"hai mươi lăm nghìn" (`spelled_run`, found from `spelled_start`, a plain `re`
-pattern for lower-cased text). The words after the core (scale word, percent
+"hai mươi lăm nghìn" (`spelled_run`, found from `spelled_start`, a phrase
+finder for lower-cased text). The words after the core (scale word, percent
 word, unit, "trở lên", "đến") and before it (qualifier, "từ", a label word
 such as "thứ", a document word such as "Quyết định số") are looked up in the
 tables here. `grammar()` returns all of them, built once. Reading the pieces is
@@ -19,7 +19,7 @@ import regex
 
 from ..rules import load_yaml
 from .spelled import number_words
-from .vocab import FLAGS, PhraseTable, alternation, word_map
+from .vocab import FLAGS, PhraseTable, alternation, phrase_finder, word_map
 
 # A figure: digits with "." or "," groups. It may not touch a letter, and may not
 # start right after "digit + separator" nor end before "separator + digit".
@@ -44,8 +44,9 @@ def _initials(words) -> frozenset[str]:
 class NumberGrammar:
     figure_at: regex.Pattern      # one figure, anchored with .match
     figure_scan: re.Pattern       # the same figures, plain `re` (fast over a whole text)
-    spelled_start: re.Pattern     # lower-cased text: a word that may begin a spelled number
-    spelled_any_start: re.Pattern  # ... any number word (a lone expression: "không")
+    spelled_start: object         # lower-cased text: a word that may begin a spelled number
+    spelled_any_start: object     # ... any number word (a lone expression: "không");
+                                  # both vocab.phrase_finder: finditer gives (start, end)
     spelled_run: regex.Pattern    # a run of number words, anchored with .match
     figure_multiplier_at: regex.Pattern  # " 500 nghìn" inside "2 triệu 500 nghìn"
     multipliers: dict             # scale word -> int
@@ -113,8 +114,8 @@ def grammar() -> NumberGrammar:
     return NumberGrammar(
         figure_at=regex.compile(_FIG_BEFORE + "(?P<fig>" + FIGURE + ")" + _FIG_AFTER, FLAGS),
         figure_scan=re.compile(_FIG_SCAN),
-        spelled_start=re.compile("|".join(re.escape(w) for w in starters)),
-        spelled_any_start=re.compile("|".join(re.escape(w) for w in every)),
+        spelled_start=phrase_finder(starters),
+        spelled_any_start=phrase_finder(every),
         spelled_run=regex.compile(r"(?P<sp>" + word_alt + r"(?:\s+" + word_alt + r")*)(?![\p{L}0-9])", FLAGS),
         figure_multiplier_at=regex.compile(
             r"\s+(?P<fig>[0-9]{1,3})\s+(?P<mult>" + mult_alt + r")(?![\p{L}0-9])", FLAGS),

@@ -69,8 +69,7 @@ def _cores(text: str, spelled_anywhere: bool) -> list[tuple[int, str, regex.Matc
     low = _lower(text)
     n = len(low)
     starts = gr.spelled_any_start if spelled_anywhere else gr.spelled_start
-    for m in starts.finditer(low):
-        p, e = m.start(), m.end()
+    for p, e in starts.finditer(low):
         if (p and low[p - 1].isalnum()) or (e < n and low[e].isalnum()):
             continue
         if not spelled_anywhere and low[e:e + 1] == " " and low[e + 1:e + 2] in _DIGITS \

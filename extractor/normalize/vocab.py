@@ -3,11 +3,14 @@
 `alternation(words)` gives a non-capturing alternation of the words, longest
 first, matching any run of white space where a word list has a space.
 `word_map(mapping)` lower-cases the keys of a YAML mapping. `words_before`
-and `PhraseTable` look up the words just before a figure. Nothing here knows
-what the words mean; the grammar modules decide that.
+and `PhraseTable` look up the words just before a figure. `phrase_finder` and
+`LiteralStarts` find phrases or pattern matches in a whole text faster than a
+`re` scan, by `str.find`. Nothing here knows what the words mean; the grammar
+modules decide that.
 """
 from __future__ import annotations
 
+import re
 from typing import Iterable
 
 import regex
@@ -94,6 +97,84 @@ def words_before_if(text: str, pos: int, k: int, wanted: frozenset) -> list[tupl
     if word in wanted:
         return words_before(text, pos, k)
     return [(start, word)]
+
+
+def phrase_finder(phrases):
+    """An object whose `finditer(text)` gives the (start, end) of the matches of the
+    alternation of `phrases`, left to right and not overlapping (`PhraseFinder`
+    when no phrase begins another, else the compiled alternation)."""
+    phrases = sorted(set(phrases), key=lambda w: (-len(w), w))
+    if any(a != b and b.startswith(a) for a in phrases for b in phrases):
+        return PatternSpans(re.compile("|".join(re.escape(w) for w in phrases)))
+    return PhraseFinder(phrases)
+
+
+class PatternSpans:
+    """(start, end) of the matches of a pattern, as `PhraseFinder` gives them."""
+
+    def __init__(self, pattern: re.Pattern):
+        self.pattern = pattern
+
+    def finditer(self, text: str) -> list[tuple[int, int]]:
+        return [m.span() for m in self.pattern.finditer(text)]
+
+
+class PhraseFinder:
+    """`finditer` of the alternation of `phrases` (none beginning another, so at
+    most one matches at a place), by `str.find` of each phrase: the same
+    matches, left to right and not overlapping, as (start, end). A `re` scan
+    stops at every character that begins some phrase (most letters, for
+    common words); `str.find` skips to the next whole phrase."""
+
+    def __init__(self, phrases):
+        self.phrases = tuple(phrases)
+
+    def finditer(self, text: str) -> list[tuple[int, int]]:
+        hits = []
+        for p in self.phrases:
+            i = text.find(p)
+            while i >= 0:
+                hits.append((i, i + len(p)))
+                i = text.find(p, i + 1)
+        out, last = [], 0
+        for s, e in sorted(hits):
+            if s >= last:
+                out.append((s, e))
+                last = e
+        return out
+
+
+class LiteralStarts:
+    """`finditer` of a pattern every match of which begins with one of `literals`,
+    tried only where one of them stands (found by `str.find`): the same matches,
+    left to right and not overlapping, since a scan tries the places one by one
+    and only these can succeed."""
+
+    def __init__(self, pattern: re.Pattern, literals):
+        keep: list[str] = []
+        for lit in sorted(set(literals), key=len):  # a literal that begins with another adds nothing
+            if not any(lit.startswith(k) for k in keep):
+                keep.append(lit)
+        self.pattern, self.literals = pattern, tuple(keep)
+
+    def finditer(self, text: str):
+        places = []
+        find = text.find
+        for lit in self.literals:
+            i = find(lit)
+            while i >= 0:
+                places.append(i)
+                i = find(lit, i + 1)
+        places.sort()
+        match = self.pattern.match
+        last = 0
+        for p in places:
+            if p < last:
+                continue
+            m = match(text, p)
+            if m is not None:
+                yield m
+                last = m.end()
 
 
 class PhraseTable:
