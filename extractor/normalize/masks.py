@@ -27,12 +27,12 @@ _TOKEN_STOP = " \t\n\r<>\"“”()[]{}"
 def _patterns() -> tuple:
     y = load_yaml("numbers.yaml")
     m = y["masks"]
-    pats = [_anchored(regex.compile(m[key], regex.V0)) for key in ("document_number", "phone")]
+    starts = y.get("mask_starts", {})
+    pats = [_with_starts(regex.compile(m[key], regex.V0), starts.get(key))
+            for key in ("document_number", "phone")]
     version = regex.compile(m["version"], regex.V0)
-    # the version pattern's literal core ("v1.2"), looked for in the lower-cased
-    # text (a literal first letter is found much faster than "[vV]"): texts
-    # without it skip the pattern
-    pats.append(_Prefiltered(version, re.compile(r"v[0-9]+\.[0-9]")))
+    need = y.get("mask_needs", {}).get("version")
+    pats.append(_Prefiltered(version, re.compile(need)) if need else version)
     pats.append(regex.compile(m["list_marker"], regex.V0 | regex.MULTILINE))
     timezone = regex.compile(m["timezone"], regex.V0)
     cue_re = phrase_finder({" ".join(str(c).lower().split()) for c in y["phone_cues"]})
@@ -42,6 +42,11 @@ def _patterns() -> tuple:
                      re.IGNORECASE) if domains else None
     markers = tuple(str(s) for s in y.get("url_markers", []))
     return tuple(pats), timezone, cue_re, after_cue, markers, dom
+
+
+def _with_starts(pattern: regex.Pattern, starts: str | None):
+    """The pattern, or one with the same `finditer` that tries it only where `starts` finds."""
+    return _Anchored(pattern, re.compile(starts)) if starts else pattern
 
 
 class _Prefiltered:
@@ -58,32 +63,12 @@ class _Prefiltered:
         return self.pattern.finditer(text)
 
 
-# Faster scans for two patterns of rules/numbers.yaml, each used only while the
-# pattern is the one it was written for (tests/test_mentions.py compares both ways).
-_DOCUMENT_NUMBER = (r"(?<![\p{L}0-9/])[0-9]+[a-zđ]?(?:[/\-.][0-9]+)*[/\-]\p{Lu}[\p{L}]*"
-                    r"(?:[/\-&]\p{Lu}[\p{L}0-9]*)*")
-_PHONE = (r"(?<![0-9.,])(?:\+84|\(0[0-9]{2,3}\)|0)[ .\-]?[0-9]{2,4}(?:[ .\-]?[0-9]{3,4}){2}(?![0-9])"
-          r"|(?<![0-9.,])1[89]00[ .]?[0-9]{3,4}(?:[ .]?[0-9]{2,3})?(?![0-9])")
-# where a phone number may begin: "+84", "(0", "0" before a digit, "1800"/"1900",
-# not after a figure (one character wide, checks after the first character)
-_PHONE_STARTS = r"(?:\+(?=84)|\((?=0)|0(?=[ .\-]?[0-9])|1(?=[89]00))(?<![0-9.,].)"
-
-
-def _anchored(pattern: regex.Pattern):
-    """The pattern, or an object with the same `finditer` that scans less."""
-    if pattern.pattern == _DOCUMENT_NUMBER:
-        return _DocumentNumbers(pattern)
-    if pattern.pattern == _PHONE:
-        return _Anchored(pattern, re.compile(_PHONE_STARTS))
-    return pattern
-
-
 class _Anchored:
-    """`finditer` of `pattern` tried only where `starts` (one character wide, a
-    plain `re` pattern) finds a place where a match may begin: the same matches,
-    left to right and not overlapping, since a scan over the text tries the
-    places one by one and only these can succeed. `re` skips to the first
-    character of a match much faster than the `regex` pattern scans."""
+    """`finditer` of `pattern` tried only where `starts` (a plain `re` pattern from
+    rules/numbers.yaml `mask_starts`) finds a place where a match may begin: the same
+    matches, left to right and not overlapping, since a scan over the text tries the
+    places one by one and only these can succeed. `re` skips to the first character
+    of a match much faster than the `regex` pattern scans."""
 
     def __init__(self, pattern: regex.Pattern, starts: re.Pattern):
         self.pattern, self.starts = pattern, starts
@@ -97,51 +82,6 @@ class _Anchored:
                 continue
             m = match(text, p)
             if m is not None:
-                yield m
-                last = m.end()
-
-
-_NUMBER_PART = frozenset("0123456789abcdefghijklmnopqrstuvwxyzđ/-.")
-
-
-class _DocumentNumbers:
-    """`finditer` of the document-number pattern, searched only around a "/" or
-    "-" before a letter. A match is a number part (digits, one small letter,
-    "/", "-", "." and digits: `_NUMBER_PART`, where a "/" or "-" is always
-    followed by a digit) and then the first "/" or "-" before a capital. So a
-    match starts within the number-part characters right before such a place q,
-    and the leftmost match from there that reaches no further than the capital
-    is the scan's next match (no match can start earlier, nor have its capital
-    before q inside another match's number part); it is then matched in full.
-    Few texts have such places, most have thousands of figures."""
-
-    def __init__(self, pattern: regex.Pattern):
-        self.pattern = pattern
-
-    def finditer(self, text: str):
-        hits = []
-        for sep in "/-":
-            q = text.find(sep)
-            while q >= 0:
-                if text[q + 1:q + 2].isalpha():
-                    hits.append(q)
-                q = text.find(sep, q + 1)
-        if not hits:
-            return
-        hits.sort()
-        search, match, part = self.pattern.search, self.pattern.match, _NUMBER_PART
-        last = 0
-        for q in hits:
-            if q < last:
-                continue
-            lo = q
-            while lo > last and text[lo - 1] in part:
-                lo -= 1
-            if lo == q:
-                continue  # no number part before it
-            first = search(text, lo, q + 2)
-            if first is not None:
-                m = match(text, first.start())
                 yield m
                 last = m.end()
 
