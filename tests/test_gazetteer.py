@@ -110,3 +110,40 @@ def test_fold_is_length_preserving_and_tone_blind():
     assert fold("Đà Nẵng") == "da nang"
     assert fold_key("Bà Rịa - Vũng Tàu") == "bariavungtau"
     assert name_key("TP.HCM") == ("tp", "hcm")
+
+
+# --------------------------------------------------------------------------- shortcuts
+def test_name_key_is_the_alphanumeric_runs_of_the_folded_name():
+    """name_key reads runs with re: the same words as splitting where str.isalnum() fails."""
+    from hypothesis import given, settings
+    from hypothesis import strategies as st
+
+    from extractor.entities.gazetteer import name_key
+    from extractor.normalize.text import fold
+
+    def plain(name):
+        return tuple("".join(c if c.isalnum() else " " for c in fold(name)).split())
+
+    names = ["Bà Rịa - Vũng Tàu", "Quận 1", "Thừa Thiên_Huế", "Ea H'Leo", "½ x²", "٣ Ⅻ 東京", ""]
+    for n in names:
+        assert name_key(n) == plain(n), n
+
+    @settings(max_examples=300, deadline=None)
+    @given(st.text(max_size=30))
+    def same(n):
+        assert name_key(n) == plain(n)
+    same()
+
+
+def test_holds_is_membership():
+    from dataclasses import replace
+
+    from extractor.entities.gazetteer import _holds
+
+    g = gazetteer()
+    units = g.lookup("Châu Thành")
+    assert len(units) > 3
+    for u in units + g.units[:50]:
+        twin = replace(u)                       # equal, not the same object
+        for pool in (units, units[1:], [twin], []):
+            assert _holds(pool, u) == (u in pool)

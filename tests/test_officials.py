@@ -171,3 +171,60 @@ def test_officials_f1_on_team_corpus():
     docs = {k: v for k, v in docs.items() if v.suffix in (".txt", ".md", ".pdf", ".docx", ".html")}
     f1, errors = score(docs, gold, use_ner=False)
     assert f1 >= 0.9, errors
+
+
+# --------------------------------------------------------------------------- shortcuts
+def _sample_texts() -> list[str]:
+    """Clean texts with officials, honorifics and bylines: the team corpus's and a few made up."""
+    texts = [clean(_read(p)).text for p in sorted(TEAM.glob("*")) if p.suffix in (".txt", ".md")]
+    texts += [
+        "Ông Kiên cho biết.\nBà\nHà Nội là thủ đô. Theo ông  Nam, anh\tLý A Dá và chị Hoa.",
+        "không Hà Nội, công Ty, bà Nguyễn Thị Hà. Đồng chí Mai Sơn - Phó Chủ tịch UBND tỉnh.",
+        "  \n Câu một. Câu hai của ông Nam!  Câu ba…\n\nTP. Hồ Chí Minh, ông V. A nói.",
+    ]
+    return texts
+
+
+def test_sentence_of_an_offset_is_that_of_its_lines_own_split():
+    """_Sentences reads the whole text's split: the same sentence as splitting the line alone."""
+    from extractor.entities.officials import _Sentences
+    from extractor.entities.places import line_spans
+    from extractor.ingest.sentences import sentences
+
+    for text in _sample_texts():
+        sents = _Sentences(text)
+        for s, e in line_spans(text):
+            spans = [(s + x.start, s + x.end) for x in sentences(text[s:e])]
+            for i in range(s, e + 1):
+                want = next(((a, b) for a, b in spans if a <= i < b), (0, 0))
+                assert sents.of(i) == want, (text[s:e], i)
+
+
+def test_whole_text_cue_check_finds_every_sentence_cue():
+    """_ner_persons asks the whole text first: a sentence with a free cue is never missed."""
+    from extractor.entities.officials import _free_cue, _ner_cue, _Sentences
+
+    cue = _ner_cue().pattern
+    for text in _sample_texts():
+        spans = _Sentences(text).all()
+        ends = {m.end() for m in cue.finditer(text)}
+        for s, e in spans:
+            assert {m.end() for m in cue.finditer(text, s, e)} <= ends
+        for taken in ([], [(m.start(), m.end() + 3) for m in cue.finditer(text)]):
+            per_sentence = any(all(m.end() < x or m.end() >= y for x, y in taken)
+                               for s, e in spans for m in cue.finditer(text, s, e))
+            assert not per_sentence or _free_cue(text, taken)
+
+
+def test_ner_cue_is_the_plain_pattern():
+    """The honorific cue before a name, searched fast, finds what the plain pattern finds."""
+    import regex
+
+    from extractor.entities.officials import _ner_cue
+
+    plain = regex.compile(r"(?<![\p{L}])(?:[ôÔ]ng|[bB]à|[aA]nh|[cC]hị|[đĐ]ồng chí)\s+(?=\p{Lu})")
+    texts = _sample_texts() + ["ÔNG Nam, Ông\nNam, xông Hà, (bà Hoa) anh\u00a0Ba, chị\u2003Tư, đồng  chí Năm",
+                               "Ông Ａnh, ông Ⅻ, ông İ, bà\u0130, ông\u1e9e"]
+    for text in texts:
+        assert [m.span() for m in _ner_cue().finditer(text)] == [m.span() for m in plain.finditer(text)]
+        assert [m.span() for m in _ner_cue().pattern.finditer(text)] == [m.span() for m in plain.finditer(text)]

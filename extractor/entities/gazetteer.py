@@ -16,6 +16,7 @@ running text is `places.py`'s job, not this module's.
 from __future__ import annotations
 
 import functools
+import re
 from collections import defaultdict
 from dataclasses import asdict, dataclass
 
@@ -57,14 +58,30 @@ class Unit:
         return asdict(self)
 
 
+_WORDS = regex.compile(r"\w+(?:['’]\w+)*")
+# a run of characters for which str.isalnum() holds: re's \w is exactly those and "_"
+_ALNUM_RUN = re.compile(r"[^\W_]+")
+
+
 def exact_key(name: str) -> str:
     """Lower-case words with their diacritics: tells "Tỉnh Hải" from "Tĩnh Hải"."""
-    return canonical_tones(" ".join(regex.findall(r"\w+(?:['’]\w+)*", name.lower())))
+    return canonical_tones(" ".join(_WORDS.findall(name.lower())))
 
 
 def name_key(name: str) -> tuple[str, ...]:
-    """Folded word tuple of a name: "Bà Rịa - Vũng Tàu" -> ("ba", "ria", "vung", "tau")."""
-    return tuple(w for w in "".join(c if c.isalnum() else " " for c in fold(name)).split())
+    """Folded word tuple of a name: "Bà Rịa - Vũng Tàu" -> ("ba", "ria", "vung", "tau").
+    (The runs of alphanumeric characters of the folded name.)"""
+    return tuple(_ALNUM_RUN.findall(fold(name)))
+
+
+def _holds(units: list[Unit], unit: Unit) -> bool:
+    """`unit in units`, with the whole units compared only where the codes agree (equal
+    units have equal codes; comparing all fields of every unit of a common name is slow)."""
+    code = unit.code
+    for u in units:
+        if u is unit or (u.code == code and u == unit):
+            return True
+    return False
 
 
 class Gazetteer:
@@ -90,10 +107,10 @@ class Gazetteer:
 
     def _index(self, name: str, unit: Unit) -> None:
         key = name_key(name)
-        if key and unit not in self.by_key[key]:
+        if key and not _holds(self.by_key[key], unit):
             self.by_key[key].append(unit)
         exact = exact_key(name)
-        if exact and unit not in self.by_exact[exact]:
+        if exact and not _holds(self.by_exact[exact], unit):
             self.by_exact[exact].append(unit)
 
     def _load(self) -> None:

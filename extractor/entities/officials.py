@@ -41,7 +41,7 @@ from . import ner
 from .gazetteer import gazetteer, name_key
 from .literal_search import LiteralSearch
 from .organizations import org_key
-from .places import last_lines, line_spans
+from .places import last_lines
 
 _WORD = r"[\p{Lu}][\p{L}]*(?:['’][\p{L}]+)?"
 _NAME_RUN = regex.compile(_WORD + r"(?:[ ]" + _WORD + r"){0,5}")
@@ -51,8 +51,16 @@ _SPACES = regex.compile(r"[ ]+")
 _COMMA_AFTER = regex.compile(r"[ ]*(?P<comma>,[ ]*)?")
 _BAN_PHONG = regex.compile(r"(?i)(?:ban|phòng|văn phòng)\b")
 _LETTER_NUMBER = regex.compile(r"(?m)^\s*Số[ ]*[:.]?[ ]*\d")
-# an honorific before a capitalised word the rules did not read as a name (see _ner_persons)
-_NER_CUE = regex.compile(r"(?<![\p{L}])(?:[ôÔ]ng|[bB]à|[aA]nh|[cC]hị|[đĐ]ồng chí)\s+(?=\p{Lu})")
+# an honorific before a capitalised word the rules did not read as a name (see _ner_persons):
+# the pattern (?<![\p{L}])(?:[ôÔ]ng|[bB]à|[aA]nh|[cC]hị|[đĐ]ồng chí)\s+(?=\p{Lu}), searched
+# as a LiteralSearch (the same matches, a tenth of the time on a whole text)
+_NER_CUE_WORDS = ("ông", "bà", "anh", "chị", "đồng chí")      # and with a capital first letter
+
+
+@functools.lru_cache(maxsize=1)
+def _ner_cue() -> LiteralSearch:
+    forms = [f for w in _NER_CUE_WORDS for f in (w, w[0].upper() + w[1:])]
+    return LiteralSearch(forms, not_after=r"[\p{L}]", after=r"\s+(?=\p{Lu})")
 
 
 @functools.lru_cache(maxsize=1)
@@ -210,40 +218,29 @@ def _ner_name(text: str, start: int, end: int, sent: tuple[int, int]) -> tuple[s
 
 
 # --------------------------------------------------------------------------- officials
-def _sentence_of(spans: list[tuple[int, int]], i: int) -> tuple[int, int]:
-    for s, e in spans:
-        if s <= i < e:
-            return s, e
-    return 0, 0
-
-
 class _Sentences:
-    """The sentences of `text` (ingest.sentences), split only where asked: a paragraph
-    is one line and is split on its own, so only the lines with a title are split."""
+    """The sentences of `text` (ingest.sentences), split when first asked. A paragraph is
+    one line and is split on its own, so the sentence holding an offset is that of its
+    line's own split; the whole text is split at once all the same: the records stage
+    asks for the same split of the same text next, and `sentences` keeps it for it."""
 
     def __init__(self, text: str):
         self.text = text
-        self.lines: list[tuple[int, int]] = []        # (read when first asked)
-        self.starts: list[int] | None = None
-        self.by_line: dict[int, list[tuple[int, int]]] = {}
         self._all: list[tuple[int, int]] | None = None
+        self._starts: list[int] = []
 
     def of(self, i: int) -> tuple[int, int]:
-        """The (start, end) of the sentence holding offset i, (0, 0) if none (`_sentence_of`)."""
-        if self.starts is None:
-            self.lines = line_spans(self.text)
-            self.starts = [s for s, _ in self.lines]
-        k = bisect.bisect_right(self.starts, i) - 1
-        if k < 0:
-            return 0, 0
-        if k not in self.by_line:
-            s, e = self.lines[k]
-            self.by_line[k] = [(s + x.start, s + x.end) for x in sentences(self.text[s:e])]
-        return _sentence_of(self.by_line[k], i)
+        """The (start, end) of the sentence holding offset i, (0, 0) if none."""
+        spans = self.all()
+        k = bisect.bisect_right(self._starts, i) - 1      # sentences are in order, apart
+        if k >= 0 and i < spans[k][1]:
+            return spans[k]
+        return 0, 0
 
     def all(self) -> list[tuple[int, int]]:
         if self._all is None:
             self._all = [(s.start, s.end) for s in sentences(self.text)]
+            self._starts = [s for s, _ in self._all]
         return self._all
 
 
@@ -436,7 +433,7 @@ def _other_persons(text: str, taken: list[tuple[int, int]], use_ner: bool,
                           confidence=0.8))
         taken.append((a, b))
     if use_ner and ner.available():
-        out += _ner_persons(text, taken, sents.all())
+        out += _ner_persons(text, taken, sents)
     return out
 
 
@@ -463,14 +460,20 @@ def _is_title_start(name: str) -> bool:
     return bool(_rules()["title_re"].match(name))
 
 
-def _ner_persons(text: str, taken: list[tuple[int, int]], sent_spans: list[tuple[int, int]]) -> list[Entity]:
+def _ner_persons(text: str, taken: list[tuple[int, int]], sents: _Sentences) -> list[Entity]:
     """PER spans of the NER model in sentences with a person cue, checked by the name rules."""
     r = _rules()
     # Only where an honorific stands before a capitalised word the rules did not already
     # read as a name: the model is slow (about 10 ms a sentence) and adds little elsewhere.
-    cue = _NER_CUE
+    cue = _ner_cue().pattern
+    # Most texts have no such cue at all: looked for in the whole text first. A cue found in
+    # a sentence alone (`finditer(text, s, e)`) is found in the whole text with the same
+    # end: the lookbehind reads the text before `s` either way, and what follows the cue
+    # word is white space up to a capital, which no other cue match overlaps.
+    if not _free_cue(text, taken):
+        return []
     out = []
-    for s, e in sent_spans:
+    for s, e in sents.all():
         if not any(all(m.end() < x or m.end() >= y for x, y in taken) for m in cue.finditer(text, s, e)):
             continue
         for sp in ner.person_spans(text[s:e]):
@@ -488,6 +491,11 @@ def _ner_persons(text: str, taken: list[tuple[int, int]], sent_spans: list[tuple
                               method="ner", confidence=0.6))
             taken.append((a, b))
     return out
+
+
+def _free_cue(text: str, taken: list[tuple[int, int]]) -> bool:
+    """Does a match of the cue (`_ner_cue`) in `text` end outside every span of `taken`?"""
+    return any(all(m.end() < x or m.end() >= y for x, y in taken) for m in _ner_cue().finditer(text))
 
 
 # --------------------------------------------------------------------------- linking
