@@ -194,3 +194,31 @@ def test_find_entities_asked_again_with_a_hint_gives_what_a_first_ask_gives():
     got = find_entities(text, use_ner=False)
     got.clear()
     assert [e.to_dict() for e in find_entities(text, use_ner=False)] == first
+
+
+# --------------------------------------------------------------------------- shortcuts
+def _mentions(ms):
+    return [(m.start, m.end, m.name_start, m.name_end, [u.code for u in m.candidates], m.level_word,
+             m.inexact, m.plural, m.person_cue, m.byline, m.first_token, m.last_token) for m in ms]
+
+
+def test_scan_of_runs_gives_the_mentions_of_the_scan_of_all_words():
+    """`scan` visits the runs of capitalised words (not those that begin with a digit, nor
+    lone digits); reading every word (`tokenize`) finds the same mentions."""
+    from pathlib import Path
+
+    from extractor.entities.places import scan, tokenize
+    from extractor.ingest.cleanup import clean
+
+    texts = [
+        "Năm 2024 Giao Thủy có 2 Giao Tân, 3 xã Giao Yến; 12 Hải Dương - 15 Nam Định.",
+        "Ông 2 Nguyễn Hà Nam, 2’Giao Thủy, 2-Giao Thủy, 5 - Hải Dương, 95,5 Huyện Giao Thủy.",
+        "7 TỈNH HẢI DƯƠNG, 8 tỉnh Hải Dương, các xã 9 Giao Tân, Quận 1 Hà Nội, 2 3 Giao Thủy.",
+        "2024 Hà Nội 東京 12 Giao Thủy, 3 Hải Dương",                    # not usual: the regex pattern
+    ]
+    root = Path(__file__).resolve().parents[1]
+    texts += [clean(p.read_text(encoding="utf-8")).text for p in sorted((root / "corpus").glob("*.md"))]
+    texts += [clean(p.read_text(encoding="utf-8")).text
+              for p in sorted((root.parent / "shared" / "corpus-dev" / "docs").glob("*.txt"))[:40]]
+    for text in texts:
+        assert _mentions(scan(text)) == _mentions(scan(text, tokenize(text))), text[:60]

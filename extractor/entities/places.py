@@ -397,14 +397,17 @@ def _exact_units(written: str, key: tuple[str, ...]) -> tuple[Unit, ...]:
 
 @functools.lru_cache(maxsize=1)
 def _cap_run_re() -> regex.Pattern:
-    """`_CAP_RUN`, leaving out lone words that start with a digit ("2024", "95,5") when no
-    name or level word can start with one (a third of all runs in news)."""
+    """`_CAP_RUN`, leaving out the runs that start with a digit ("2024", "95,5", "2 Giao
+    Thủy") when no name, level word or surname can start with one (a third of all runs
+    in news): the capitalised words after such a first word make a run of their own,
+    and the names `_scan_runs` finds in them are the same (the words of a run before a
+    name count only as level words, which `_WordsBefore` reads from the text, or as
+    surnames)."""
     rules = _rules()
-    if not all(w[:1].isalpha() for w in (*_first_words(), *rules["level_first"])):
+    if not all(w[:1].isalpha() for w in (*_first_words(), *rules["level_first"], *_surnames())):
         return _CAP_RUN
-    word = r"(?P<w>" + _CAP_WORD + r")"
-    return regex.compile(r"(?<!\w)(?<!\w['’])(?:((?P<w>[^\W\p{Ll}\p{Nd}]\w*(?:['’]\w+)*))(?:" + _JOIN + word
-                         + r")*|(?P<w>\p{Nd}\w*(?:['’]\w+)*)(?:" + _JOIN + word + r")+)")
+    return regex.compile(r"(?<!\w)(?<!\w['’])((?P<w>[^\W\p{Ll}\p{Nd}]\w*(?:['’]\w+)*))(?:" + _JOIN
+                         + r"(?P<w>" + _CAP_WORD + r"))*")
 
 
 @functools.lru_cache(maxsize=1)
@@ -414,19 +417,13 @@ def _cap_run_re_usual() -> tuple[re.Pattern, re.Pattern]:
 
     The run pattern begins with its first character's class, so that `re` skips ahead
     to the next capital in C; the lookbehinds come after that character (".": it).
-    Leaving out lone words that start with a digit: group 2 is set (for good: the
-    group is atomic) after a first digit, and then one more word must follow.
     """
-    w, cap = usual_class(r"\w"), usual_class(r"[^\W\p{Ll}]")
+    w = usual_class(r"\w")
     rest = w + "*(?:['’]" + w + "+)*"
-    first = cap + "(?<!" + w + ".)(?<!" + w + "['’].)"
-    more = "(?:" + _JOIN + cap + rest + ")"
-    if _cap_run_re() is _CAP_RUN:
-        runs = "(" + first + rest + ")" + more + "*"
-    else:
-        digit = usual_class(r"\p{Nd}")
-        runs = "(" + first + "(?>(?<=" + digit + ")()|)" + rest + ")(?(2)" + more + "+|" + more + "*)"
-    return re.compile(runs), re.compile(w + "+(?:['’]" + w + "+)*")
+    first = "(?<!" + w + ".)(?<!" + w + "['’].)"
+    more = "(?:" + _JOIN + usual_class(r"[^\W\p{Ll}]") + rest + ")"
+    cap = usual_class(r"[^\W\p{Ll}\p{Nd}]" if _cap_run_re() is not _CAP_RUN else r"[^\W\p{Ll}]")
+    return re.compile("(" + cap + first + rest + ")" + more + "*"), re.compile(w + "+(?:['’]" + w + "+)*")
 
 
 def _after_level_word(text: str, pos: int, lwmap: dict, prefixes: set, level_max: int) -> int | None:
