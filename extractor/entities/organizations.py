@@ -94,6 +94,9 @@ def _kind_re() -> tuple[regex.Pattern, dict[str, str]]:
                          regex.I), kind_of
 
 
+_CITY = regex.compile(r"(?i)\b(?:TP\.?|thành phố)")
+
+
 @functools.lru_cache(maxsize=4096)
 def org_key(name: str | None) -> str:
     """A comparison key for organization names: "BHXH tỉnh X" == "Bảo hiểm xã hội tỉnh X"."""
@@ -101,7 +104,7 @@ def org_key(name: str | None) -> str:
         return ""
     pattern, kind_of = _kind_re()
     replaced = pattern.sub(lambda m: " " + kind_of[m.group().lower()] + " ", name)
-    replaced = regex.sub(r"(?i)\b(?:TP\.?|thành phố)", " thanhpho ", replaced)
+    replaced = _CITY.sub(" thanhpho ", replaced)
     return fold_key(replaced)
 
 
