@@ -23,6 +23,7 @@ from collections.abc import Iterable, Iterator
 import regex
 
 from ..last_text import for_last_text
+from ..normalize.vocab import trie_pattern
 
 # Character ranges most texts keep to (Latin, Vietnamese, punctuation, currency, letterlike);
 # the characters in them are checked against the phrases once, a text with others is
@@ -65,26 +66,7 @@ def _alternation(strings: Iterable[str]) -> str:
 def _literal_trie(strings: Iterable[str]) -> str:
     """`_alternation(strings)` as a trie for `re` (the longest string at an offset, as
     there; an offset is tried against the strings with its character only)."""
-    return _trie_pattern(strings, re.escape)
-
-
-def _trie_pattern(strings: Iterable[str], escape) -> str:
-    """The alternation of `strings` as a trie, longest string first at an offset, each
-    character written by `escape` (re.escape or regex.escape)."""
-    root: dict = {}
-    for w in strings:
-        node = root
-        for c in w:
-            node = node.setdefault(c, {})
-        node[""] = {}
-
-    def emit(node: dict) -> str:
-        alts = [escape(c) + emit(sub) for c, sub in node.items() if c]
-        if not alts:
-            return ""
-        body = alts[0] if len(alts) == 1 else "(?:" + "|".join(alts) + ")"
-        return "(?:" + body + ")?" if "" in node else body
-    return emit(root)
+    return trie_pattern(strings, re.escape)
 
 
 def _rarity(c: str) -> int:
@@ -133,7 +115,7 @@ def _trie(phrases: list[str]) -> str:
     phrases that match there longest first, as the plain alternation does when no phrase
     comes before a longer one that it begins (the caller checks, and gives lower-cased
     phrases for a pattern that ignores case)."""
-    return _trie_pattern(phrases, regex.escape)
+    return trie_pattern(phrases, regex.escape)
 
 
 class LiteralSearch:

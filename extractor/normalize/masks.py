@@ -18,7 +18,7 @@ import regex
 
 from ..last_text import for_last_text
 from ..rules import load_yaml
-from .vocab import lowered, phrase_finder
+from .vocab import lowered, matches_at, phrase_finder
 
 _TOKEN_STOP = " \t\n\r<>\"“”()[]{}"
 
@@ -74,16 +74,7 @@ class _Anchored:
         self.pattern, self.starts = pattern, starts
 
     def finditer(self, text: str):
-        match = self.pattern.match
-        last = 0
-        for s in self.starts.finditer(text):
-            p = s.start()
-            if p < last:
-                continue
-            m = match(text, p)
-            if m is not None:
-                yield m
-                last = m.end()
+        return matches_at(self.pattern, text, (s.start() for s in self.starts.finditer(text)))
 
 
 def mask_spans(text: str) -> list[tuple[int, int]]:

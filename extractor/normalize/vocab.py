@@ -5,7 +5,7 @@ first, matching any run of white space where a word list has a space.
 `word_map(mapping)` lower-cases the keys of a YAML mapping. `words_before`
 and `PhraseTable` look up the words just before a figure. `phrase_finder` and
 `LiteralStarts` find phrases or pattern matches in a whole text faster than a
-`re` scan, by `str.find`. Nothing here knows what the words mean; the grammar
+`re` scan, by `str.find`; `trie_pattern` writes an alternation of strings as a trie. Nothing here knows what the words mean; the grammar
 modules decide that.
 """
 from __future__ import annotations
@@ -99,6 +99,27 @@ def words_before_if(text: str, pos: int, k: int, wanted: frozenset) -> list[tupl
     return [(start, word)]
 
 
+def trie_pattern(strings: Iterable[str], escape) -> str:
+    """The alternation of `strings` as a trie, longest string first at an offset, each
+    character written by `escape` (re.escape, regex.escape, or one that writes a space as
+    a run of white space, as records/cues.py does). Used where a long alternation of
+    literal strings would be tried string by string at every offset."""
+    root: dict = {}
+    for w in strings:
+        node = root
+        for c in w:
+            node = node.setdefault(c, {})
+        node[""] = {}
+
+    def emit(node: dict) -> str:
+        alts = [escape(c) + emit(sub) for c, sub in node.items() if c]
+        if not alts:
+            return ""
+        body = alts[0] if len(alts) == 1 else "(?:" + "|".join(alts) + ")"
+        return "(?:" + body + ")?" if "" in node else body
+    return emit(root)
+
+
 def phrase_finder(phrases):
     """An object whose `finditer(text)` gives the (start, end) of the matches of the
     alternation of `phrases`, left to right and not overlapping (`PhraseFinder`
@@ -166,15 +187,23 @@ class LiteralStarts:
                 places.append(i)
                 i = find(lit, i + 1)
         places.sort()
-        match = self.pattern.match
-        last = 0
-        for p in places:
-            if p < last:
-                continue
-            m = match(text, p)
-            if m is not None:
-                yield m
-                last = m.end()
+        return matches_at(self.pattern, text, places)
+
+
+def matches_at(pattern, text: str, places):
+    """The matches of `pattern` tried only at `places` (ascending offsets, every place
+    where a match may begin among them): what `pattern.finditer(text)` gives, left to
+    right and not overlapping, since a scan tries the places one by one and only
+    these can succeed."""
+    match = pattern.match
+    last = 0
+    for p in places:
+        if p < last:
+            continue
+        m = match(text, p)
+        if m is not None:
+            yield m
+            last = m.end()
 
 
 class PhraseTable:

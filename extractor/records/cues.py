@@ -12,6 +12,7 @@ import re
 
 import regex
 
+from ..normalize.vocab import trie_pattern
 from ..rules import load_yaml
 
 _W = r"[\p{L}\p{N}]"
@@ -64,20 +65,7 @@ def _trie(forms) -> str:
     Searching backwards ((?r)) is another matter: there, forms ending at the same place
     are suffixes of one another, and the plain alternation is kept.
     """
-    root: dict = {}
-    for f in forms:
-        node = root
-        for c in f:
-            node = node.setdefault(c, {})
-        node[""] = {}
-
-    def emit(node: dict) -> str:
-        alts = [(r"\s+" if c == " " else regex.escape(c)) + emit(sub) for c, sub in node.items() if c]
-        if not alts:
-            return ""
-        body = alts[0] if len(alts) == 1 else "(?:" + "|".join(alts) + ")"
-        return "(?:" + body + ")?" if "" in node else body
-    return emit(root)
+    return trie_pattern(forms, lambda c: r"\s+" if c == " " else regex.escape(c))
 
 
 def _forms(phrases) -> set[str]:
