@@ -101,6 +101,14 @@ def _literal_re(forms) -> re.Pattern:
 _NEVER = re.compile(r"(?!)")
 
 
+@functools.lru_cache(maxsize=None)
+def _filler_run(fillers: tuple) -> str:
+    """Optional filler words between a cue and what it leads to (one pattern for all
+    the cue sets, which share their fillers)."""
+    fill = _alternation(fillers, trie=True)
+    return rf"(?:\s*(?:{fill})(?!{_W}))*" if fill else ""
+
+
 class CueSet:
     """Each question first checks, with the stdlib `re` (fast on literals), that a cue
     occurs in the text at all, whole words or not; most texts hold none, and the full
@@ -111,12 +119,15 @@ class CueSet:
         forms = _forms(self.phrases)
         self._hint = _literal_re(forms)      # every match begins with one of these
         self._alt = _alternation(self.phrases) or r"(?!x)x"            # for `_last`
-        self._fwd = _alternation(self.phrases, trie=True) or r"(?!x)x"  # for the others
-        fill = _alternation(fillers, trie=True)
-        self._fill = rf"(?:\s*(?:{fill})(?!{_W}))*" if fill else ""
+        self._fill = _filler_run(tuple(fillers))
 
     # The patterns are compiled on first use: a cue set is asked one or two kinds of
     # question, and compiling all six for every set is most of a worker's warm-up.
+
+    @functools.cached_property
+    def _fwd(self) -> str:
+        """The phrases as a trie, for the patterns that match forwards (all but `_last`)."""
+        return _alternation(self.phrases, trie=True) or r"(?!x)x"
 
     @functools.cached_property
     def _any(self):
