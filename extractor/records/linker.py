@@ -367,6 +367,11 @@ class Linker:
             if c.coverage_before.any(text[num.end:clause_end]):
                 return "coverage_rate", 1  # "Bảo Thắng (89,5%), ... có tỷ lệ bao phủ BHYT thấp nhất"
             if self._anchor(sent, clause_start, num):
+                # a part's share of a total named before: "Trong số đó chỉ có hơn 134 ngàn
+                # thẻ BHYT tự nguyện (chiếm khoảng 9,56%)" is not a share of the population
+                if prev and prev.kind == "count" and prev.clause_start == clause_start \
+                        and c.share_lead.lead(win) and c.part_of_before.any(clause_left):
+                    return None, 1
                 return "rate", 1
             if self.state.para_percent and self._nearest_place(win_start, num.start, sent.start):
                 return self.state.para_percent, 1  # "…một số xã còn thấp: xã Văn Miếu mới đạt 88,9%"
