@@ -32,10 +32,16 @@ class Options:
 
 
 def extract_text(text: str, *, source: str | None = None,
-                 published: _dt.date | None = None, use_ner: bool = True) -> Extraction:
-    """Extract records, entities and metadata from a string (contract section 2)."""
+                 published: _dt.date | None = None, use_ner: bool = True,
+                 url: str | None = None) -> Extraction:
+    """Extract records, entities and metadata from a string (contract section 2).
+
+    `url`, the document's web address if known, can tell its publication date and its
+    publisher's province (used when the text names no place)."""
     from .ingest import document_from_text
     doc = document_from_text(text, source=source)
+    if url:
+        doc.hints["url"] = url
     return extract_document(doc, published=published, options=Options(use_ner=use_ner))
 
 
@@ -64,7 +70,7 @@ def extract_file(path: str, *, options: Options | None = None) -> Extraction:
 
 def extract_document(doc: Document, *, published: _dt.date | None = None,
                      options: Options | None = None) -> Extraction:
-    from .entities import document_places, find_entities
+    from .entities import document_places, find_entities, publisher_province
     from .entities.figures import figure_entities
     from .ingest import extract_metadata
     from .ingest.cleanup import clean
@@ -78,13 +84,15 @@ def extract_document(doc: Document, *, published: _dt.date | None = None,
 
     numbers = find_numbers(view.text)
     dates = find_dates(view.text, reference)
-    entities = find_entities(view.text, province_hint=None, use_ner=options.use_ner)
-    context = document_places(view.text, entities)
+    publisher = publisher_province(meta.get("url"))
+    entities = find_entities(view.text, province_hint=None, use_ner=options.use_ner,
+                             publisher=publisher)
+    context = document_places(view.text, entities, publisher=publisher)
     if context.get("province") and any(
             e.normalized and e.normalized.get("ambiguous") for e in entities
             if e.type in ("PROVINCE", "DISTRICT", "COMMUNE")):
         entities = find_entities(view.text, province_hint=context["province"],
-                                 use_ner=options.use_ner)
+                                 use_ner=options.use_ner, publisher=publisher)
     entities = sorted(entities + figure_entities(numbers, dates), key=lambda e: (e.start, e.end))
 
     records = build_records(doc=doc, view=view, meta=meta, reference=reference,

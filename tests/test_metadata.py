@@ -15,7 +15,7 @@ from extractor.ingest.metadata import split_lines
 CORPUS = Path(__file__).resolve().parents[2] / "shared" / "corpus-dev"
 needs_corpus = pytest.mark.skipif(not CORPUS.is_dir(), reason="shared corpus not beside the repository")
 KEYS = {"source", "sha256", "doc_type", "title", "published", "author", "letter", "n_chars",
-        "warnings"}
+        "warnings", "url"}
 
 
 def meta_of(path: Path) -> dict:
@@ -92,9 +92,13 @@ def test_seed_004_category_line_and_byline_above_chrome():
     ("d014", {"published": "2018-06-13T15:21",
               "title": "Tiêu chí xã nông thôn mới kiểu mẫu: Tỷ lệ tham gia BHYT đạt từ 95% trở lên"}),
     ("d015", {"published": "2019-12-17T13:52", "author": "Lê Văn Quyết, BHXH huyện Bá Thước"}),
-    ("d001", {"author": None, "published": None,
+    # no date in the text: the year of the corpus's list of sources (sources.tsv)
+    ("d001", {"author": None, "published": "2020",
               "title": "Chỉ mất 17 năm, Việt Nam đạt mục tiêu BHYT toàn dân"}),
-    ("d013", {"title": None, "doc_type": "news"}),
+    # no date in the text: the month in the address the list of sources gives
+    ("d013", {"title": None, "doc_type": "news", "published": "2011-08",
+              "url": "https://baodongnai.com.vn/tintuc/201108/"
+                     "so-nguoi-tham-gia-bao-hiem-y-te-tu-nguyen-con-thap-2090444"}),
 ])
 def test_dev_documents(name, expected):
     m = meta_of(CORPUS / "docs" / f"{name}.txt")

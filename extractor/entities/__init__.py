@@ -1,7 +1,8 @@
 """Entities stage: places, organizations, officials and people in clean text.
 
-    find_entities(text, *, province_hint=None, use_ner=True) -> list[Entity]
-    document_places(text, entities, province_hint=None) -> dict
+    find_entities(text, *, province_hint=None, use_ner=True, publisher=None) -> list[Entity]
+    document_places(text, entities, province_hint=None, publisher=None) -> dict
+    publisher_province(url) -> old province code of the publisher a web address names
     gazetteer() -> Gazetteer
     format_entities_table(entities) -> rich.table.Table
 
@@ -17,7 +18,7 @@ from __future__ import annotations
 
 from ..model import Entity
 from .context import document_places as _document_places
-from .context import place_context
+from .context import place_context, publisher_province
 from .gazetteer import Gazetteer, Unit, gazetteer
 from .officials import find_officials, link_officials, unique_officials
 from .organizations import find_organizations
@@ -46,12 +47,14 @@ def _scan(text: str) -> list:
 _last_found: list = [None, None, []]    # the last text, its (places, doc, use_ner), its entities
 
 
-def find_entities(text: str, *, province_hint: str | None = None, use_ner: bool = True) -> list[Entity]:
-    """Places, organizations, officials and people of `text`, in text order."""
+def find_entities(text: str, *, province_hint: str | None = None, use_ner: bool = True,
+                  publisher: str | None = None) -> list[Entity]:
+    """Places, organizations, officials and people of `text`, in text order. `publisher`
+    is the old province code of the document's publisher (`publisher_province`), if known."""
     mentions = _scan(text)
-    ctx = place_context(text, mentions, province_hint)
+    ctx = place_context(text, mentions, province_hint, publisher)
     places = [place_entity(m, text) for m in resolve(mentions, text, ctx)]
-    doc = _document_places(text, places, province_hint)
+    doc = _document_places(text, places, province_hint, publisher)
     # Asked again with a province hint, the places nearly always come out the same; the
     # rest depends only on them, the document's places and `use_ner`: kept for the last text.
     found = (places, doc, use_ner)
@@ -74,9 +77,10 @@ def _others(text: str, places: list[Entity], doc: dict, use_ner: bool) -> list[E
     return [out[k[3]] for k in order]
 
 
-def document_places(text: str, entities: list[Entity], province_hint: str | None = None) -> dict:
+def document_places(text: str, entities: list[Entity], province_hint: str | None = None,
+                    publisher: str | None = None) -> dict:
     """The document's own context: {"province", "district", "commune", codes, ...} (see context.py)."""
-    out = _document_places(text, entities, province_hint)
+    out = _document_places(text, entities, province_hint, publisher)
     out.setdefault("commune", None)
     return out
 
@@ -97,5 +101,5 @@ def format_entities_table(entities, *, title: str | None = None):
     return table
 
 
-__all__ = ["find_entities", "document_places", "gazetteer", "Gazetteer", "Unit",
+__all__ = ["find_entities", "document_places", "publisher_province", "gazetteer", "Gazetteer", "Unit",
            "format_entities_table", "unique_officials", "ENTITY_TYPES"]

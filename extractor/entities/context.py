@@ -1,9 +1,11 @@
 """Where a document is about: its own province and district, from its own text.
 
 Evidence, strongest first: the caller's hint; a source tag of a provincial paper
-("(HG) - ...", rules/source_tags.tsv) or its web domain ("baolangson.vn"); places in
-the title, letterhead and first lines; the places mentioned most often (bare province
-names and "tỉnh X", districts named with a level word). `document_places` reports the
+("(HG) - ...", rules/source_tags.tsv) or its web domain ("baolangson.vn") in the text;
+places in the title, letterhead and first lines; the places mentioned most often (bare
+province names and "tỉnh X", districts named with a level word); last, the publisher
+that the document's own web address names (`publisher_province`), which decides only
+when the text names no place. `document_places` reports the
 result for the pipeline; `place_context` gives the weights that `places.resolve` uses.
 Nothing here finds place names itself (see places.py).
 """
@@ -11,19 +13,24 @@ from __future__ import annotations
 
 import functools
 import re
+from urllib.parse import urlsplit
 
 import regex
 
 from ..last_text import for_last_text
 from ..model import Entity
 from ..normalize.text import fold_key
-from ..rules import load_tsv
+from ..rules import load_tsv, load_yaml
 from .gazetteer import gazetteer
 from .places import Context, PlaceMention, build_context
 
 HEAD_CHARS = 300            # the title, dateline and letterhead live here
 HEAD_WEIGHT = 3.0
 TAG_WEIGHT = 5.0
+# The publisher known from the document's web address: less than one mention of a
+# province or of a district with its level word, so it decides only when the text names
+# no place at all, or breaks a tie.
+PUBLISHER_WEIGHT = 0.25
 
 _TAG = regex.compile(r"(?:^|\n)\s*\(([\p{Lu}\p{Ll}]{1,6})\)\s*[-–—:]?")
 _DOMAIN = regex.compile(r"\bbao([a-z]{4,20})\.(?:vn|com\.vn|org\.vn)\b", regex.I)
@@ -65,6 +72,23 @@ def _source_provinces(text: str) -> dict[str, float]:
     return out
 
 
+def publisher_province(url: str | None) -> str | None:
+    """The old province code of the publisher a web address names ("https://baodongnai.com.vn/..."
+    -> Đồng Nai's), or None: a host label equal to a province's joined name after one of
+    `publisher_host_prefixes` (rules/places.yaml)."""
+    if not url:
+        return None
+    try:
+        host = (urlsplit(url.strip()).hostname or "").lower()
+    except ValueError:
+        return None
+    keys = _province_by_joined_key()
+    prefixes = load_yaml("places.yaml")["publisher_host_prefixes"]
+    found = {keys[label[len(pre):]] for label in host.split(".") for pre in prefixes
+             if label.startswith(pre) and label[len(pre):] in keys}
+    return found.pop() if len(found) == 1 else None
+
+
 def _may_have_tag(head: str) -> bool:
     """Is there a "(" with only white space before it on its line and a ")" 2-7 characters
     after it? (`_TAG` matches nothing otherwise: the search is slow, most texts have none.)"""
@@ -76,9 +100,13 @@ def _may_have_tag(head: str) -> bool:
     return False
 
 
-def place_context(text: str, mentions: list[PlaceMention], province_hint: str | None = None) -> Context:
-    """The weighted provinces of the document, for resolving its place names."""
+def place_context(text: str, mentions: list[PlaceMention], province_hint: str | None = None,
+                  publisher: str | None = None) -> Context:
+    """The weighted provinces of the document, for resolving its place names; `publisher`
+    is the old code of the province of the document's publisher (`publisher_province`)."""
     extra = source_provinces(text)
+    if publisher:
+        extra[publisher] = extra.get(publisher, 0) + PUBLISHER_WEIGHT
     for m in mentions:
         if m.start < HEAD_CHARS and not m.person_cue and not m.byline:
             provs = [u for u in m.candidates if u.level == "province" and u.era == "old"]
@@ -87,14 +115,18 @@ def place_context(text: str, mentions: list[PlaceMention], province_hint: str | 
     return build_context(mentions, province_hint, extra)
 
 
-def document_places(text: str, entities: list[Entity], province_hint: str | None = None) -> dict:
-    """The document's own place context from its text and its found entities.
+def document_places(text: str, entities: list[Entity], province_hint: str | None = None,
+                    publisher: str | None = None) -> dict:
+    """The document's own place context from its text, its found entities and the
+    province of its publisher (an old province code, see `publisher_province`).
 
     Returns {"province", "province_code", "current_province", "district", "district_code",
     "provinces": [names, most weight first], "districts": [names]}; unknown -> None/[].
     """
     g = gazetteer()
     weights: dict[str, float] = dict(source_provinces(text))
+    if publisher:
+        weights[publisher] = weights.get(publisher, 0) + PUBLISHER_WEIGHT
     dweights: dict[str, float] = {}
     if province_hint and g.province(province_hint):
         weights[g.province(province_hint).code] = weights.get(g.province(province_hint).code, 0) + 10
@@ -133,4 +165,4 @@ def document_places(text: str, entities: list[Entity], province_hint: str | None
     }
 
 
-__all__ = ["document_places", "place_context", "source_provinces"]
+__all__ = ["document_places", "place_context", "publisher_province", "source_provinces"]

@@ -8,7 +8,8 @@ the page without its script/style/nav/header/footer/aside/form parts is used.
 
 What the page says about itself goes to `Document.hints`: "title" (og:title or
 <title>), "published" (article:published_time and similar meta tags, or JSON-LD
-datePublished; ISO), "author" (meta author), "site". Bytes are decoded by
+datePublished; ISO), "author" (meta author), "site", "url" (canonical link or
+og:url). Bytes are decoded by
 `encodings.decode` with the page's declared charset as a hint; legacy-font
 (TCVN3/VNI) text is converted. Nothing here interprets the text.
 """
@@ -256,7 +257,21 @@ def _page_hints(tree) -> dict:
         hints["author"] = one_line(author)
     if metas.get("og:site_name"):
         hints["site"] = one_line(metas["og:site_name"])
+    url = _page_url(tree, metas)
+    if url:
+        hints["url"] = url
     return hints
+
+
+def _page_url(tree, metas: dict) -> str | None:
+    """The page's own address: its canonical link, else og:url (absolute http(s) only)."""
+    for link in tree.iter("link"):
+        if "canonical" in (link.get("rel") or "").lower().split():
+            href = (link.get("href") or "").strip()
+            if href.lower().startswith(("http://", "https://")):
+                return href
+    url = (metas.get("og:url") or "").strip()
+    return url if url.lower().startswith(("http://", "https://")) else None
 
 
 def _json_ld_date(tree) -> str | None:

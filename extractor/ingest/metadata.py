@@ -2,11 +2,15 @@
 
 `text` is the clean text of the document (lines = paragraphs). Returns
 {"source", "sha256", "doc_type", "title", "published", "author", "letter",
-"n_chars", "warnings"}:
+"n_chars", "warnings", "url"}:
 
 - published: the caller's hint, else the page's own date (HTML meta, in
   `doc.hints`), else the header date line (`header_dates.py`), else a letter's
-  date; ISO date or datetime ("2022-11-24T22:04"), a month ("2024-12"), or None;
+  date, else a date in the document's web address (`url_dates.py`), else the date
+  a list of sources gives (`sources_list.py`); ISO date or datetime
+  ("2022-11-24T22:04"), a month ("2024-12"), a year, or None;
+- url: the document's web address, from the page itself (HTML) or a list of
+  sources beside the file, else None;
 - title: the page title (`doc.hints`), matched to its line of text when it is
   there; else for letters the subject without "V/v", for plans and reports the
   heading and the line after it; else the first heading-like line before the
@@ -33,6 +37,7 @@ from ..model import Document
 from ..rules import load_yaml
 from .header_dates import date_line, find_published
 from .letter_header import _is_caps, read_letter
+from .url_dates import date_in_url
 
 _SEP = regex.compile(r"\s+\|\s+")
 _SUBJECT_LABEL = regex.compile(r"^(?:V/v|V/V|Về việc|VỀ VIỆC)\s*[:.]?\s*")
@@ -91,7 +96,8 @@ def extract_metadata(doc: Document, text: str, published_hint=None) -> dict:
     published = _as_iso(published_hint) or hints.get("published") or (
         header_date.iso if header_date and header_date.rank < 4 else None) or (
         letter["date"] if doc_type in ("official_letter", "plan", "report") else None) or (
-        header_date.iso if header_date else None)
+        header_date.iso if header_date else None) or (
+        date_in_url(hints.get("url"))) or _listed_date(hints.get("listed_published"))
 
     title = _title(head, hints.get("title"), doc_type, letter)
     author = _author(head, lines, hints.get("author"))
@@ -108,7 +114,17 @@ def extract_metadata(doc: Document, text: str, published_hint=None) -> dict:
         "letter": letter if doc_type in ("official_letter", "plan", "report") else None,
         "n_chars": len(doc.text),
         "warnings": list(doc.warnings),
+        "url": hints.get("url"),
     }
+
+
+_LISTED_DATE = regex.compile(r"(?:19|20)\d\d(?:-[01]\d(?:-[0-3]\d(?:[T ][0-2]\d:[0-5]\d)?)?)?")
+
+
+def _listed_date(value) -> str | None:
+    """A list of sources' date as ISO ("2011", "2011-08", "2011-08-15", with a time), else None."""
+    m = _LISTED_DATE.fullmatch(str(value).strip()) if value else None
+    return m.group().replace(" ", "T") if m else None
 
 
 def _as_iso(value) -> str | None:

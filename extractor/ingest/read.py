@@ -6,7 +6,8 @@ them to the reader for the file type: text_reader (.txt, .md), html_reader
 (.html, .htm), pdf_reader (.pdf), docx_reader (.docx). Whatever goes wrong, the
 only exception that leaves is `ReadError` (a reader bug becomes "unexpected
 error while reading: ..."). A document without any text is a ReadError too
-("no text found"), so a caller never gets an empty Document.
+("no text found"), so a caller never gets an empty Document. What a list of
+sources beside the file says of it (`sources_list.py`) goes to `Document.hints`.
 
 The time limit is not enforced here: see `timeout.read_with_timeout`.
 """
@@ -70,7 +71,7 @@ def _read(path: str, limits: Limits) -> Document:
     limit = min(limits.max_bytes, limits.max_text_bytes) if ext in _TEXT_TYPES else limits.max_bytes
     if st.st_size > limit:
         raise ReadError(path, too_large(st.st_size, limit))
-    data = _read_bytes(path, limit)
+    data = _read_bytes(path, limit, st.st_size)
     sha = hashlib.sha256(data).hexdigest()
 
     if ext in (".txt", ".md"):
@@ -87,13 +88,31 @@ def _read(path: str, limits: Limits) -> Document:
         doc = read_docx(data, path, sha, limits)
     if not doc.text.strip():
         raise ReadError(path, "no text found" + (f" ({'; '.join(doc.warnings)})" if doc.warnings else ""))
+    _add_listed_source(doc, path)
     return doc
 
 
-def _read_bytes(path: str, limit: int) -> bytes:
+def _add_listed_source(doc: Document, path: str) -> None:
+    """What a list of sources beside the file says of it (`sources_list`), as hints:
+    "url" (unless the page gave its own) and "listed_published"."""
+    from .sources_list import listed_source
+    listed = listed_source(path)
+    if listed.get("url"):
+        doc.hints.setdefault("url", listed["url"])
+    if listed.get("published"):
+        doc.hints["listed_published"] = listed["published"]
+    if listed.get("warning"):
+        doc.warnings.append(listed["warning"])
+
+
+def _read_bytes(path: str, limit: int, size: int) -> bytes:
+    """The file's bytes, at most `limit` of them. `size` is what stat said: reading that
+    much first (and the rest, if it grew) spares allocating `limit` bytes for every file."""
     try:
         with open(path, "rb") as f:
-            data = f.read(limit + 1)
+            data = f.read(min(size, limit) + 1)
+            if len(data) > size:      # grew since stat: read on, up to the limit
+                data += f.read(limit + 1 - len(data))
     except PermissionError:
         raise ReadError(path, "permission denied") from None
     except IsADirectoryError:
