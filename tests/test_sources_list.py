@@ -116,6 +116,9 @@ def test_date_in_url(url, expected):
     ("http://tapchibaohiemxahoi.gov.vn/tin-tuc/dong-thap-x", None),
     ("https://baohiemxahoi.gov.vn/x", None),
     ("https://hoinghicantho.com/thanhhoa/x", None),           # only whole labels of the host
+    ("https://baoapbac.vn/xa-hoi/x", "Tiền Giang"),             # rules/publisher_hosts.tsv
+    ("https://www.hanoimoi.vn/x", "Hà Nội"),
+    ("https://baodongnai.hanoimoi.vn/x", None),              # two provinces: none
     ("https://thanhnien.vn/x", None), ("not an address", None), (None, None),
 ])
 def test_publisher_province(url, expected):

@@ -75,7 +75,8 @@ def _source_provinces(text: str) -> dict[str, float]:
 def publisher_province(url: str | None) -> str | None:
     """The old province code of the publisher a web address names ("https://baodongnai.com.vn/..."
     -> Đồng Nai's), or None: a host label equal to a province's joined name after one of
-    `publisher_host_prefixes` (rules/places.yaml)."""
+    `publisher_host_prefixes` (rules/places.yaml), or listed in rules/publisher_hosts.tsv.
+    An address that names two provinces names none."""
     if not url:
         return None
     try:
@@ -83,10 +84,20 @@ def publisher_province(url: str | None) -> str | None:
     except ValueError:
         return None
     keys = _province_by_joined_key()
+    named = _publisher_hosts()
     prefixes = load_yaml("places.yaml")["publisher_host_prefixes"]
     found = {keys[label[len(pre):]] for label in host.split(".") for pre in prefixes
              if label.startswith(pre) and label[len(pre):] in keys}
+    found |= {named[label] for label in host.split(".") if label in named}
     return found.pop() if len(found) == 1 else None
+
+
+@functools.lru_cache(maxsize=1)
+def _publisher_hosts() -> dict[str, str]:
+    """Host labels of rules/publisher_hosts.tsv -> old province codes."""
+    g = gazetteer()
+    return {r["label"].strip().lower(): g.province(r["province"]).code
+            for r in load_tsv("publisher_hosts.tsv") if g.province(r["province"]) is not None}
 
 
 def _may_have_tag(head: str) -> bool:
