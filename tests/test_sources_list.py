@@ -167,3 +167,13 @@ def test_an_html_page_gives_its_own_address(tmp_path):
     x = extractor.extract_file(str(page))
     assert x.document["url"] == DONGNAI
     assert {r["region"]["name"] for r in x.records} == {"Đồng Nai"}
+
+
+@pytest.mark.parametrize("listed,expected", [
+    ("2011", "2011"), ("2011-08", "2011-08"), ("15/08/2011 10:30", "2011-08-15T10:30"),
+    ("2011-19", None), ("không rõ", None),
+])
+def test_the_lists_date_is_read_as_a_header_date_or_a_year(tmp_path, listed, expected):
+    write(tmp_path / "sources.tsv", f"file\tpublished\na.txt\t{listed}\n")
+    x = extractor.extract_file(str(write(tmp_path / "a.txt", BODY)))
+    assert x.document["published"] == expected

@@ -85,7 +85,7 @@ def date_line(line: str, line_no: int = 0) -> DateLine | None:
     for pat in r["months"]:
         m = pat.fullmatch(s)
         if m:
-            iso = _iso(int(m["y"]), int(m["m"]), None)
+            iso = iso_date(int(m["y"]), int(m["m"]), None)
             return DateLine(iso, 2, line_no, s) if iso else None
     date_m = None
     for pat in r["dates"]:
@@ -105,7 +105,7 @@ def date_line(line: str, line_no: int = 0) -> DateLine | None:
         rest = f.sub(" ", rest)
     if _DIGIT.search(rest) or len(_WORD.findall(rest)) > r["max_other"]:
         return None
-    iso = _iso(int(date_m["y"]), int(date_m["m"]), int(date_m["d"]))
+    iso = iso_date(int(date_m["y"]), int(date_m["m"]), int(date_m["d"]))
     if not iso:
         return None
     if time_m:
@@ -116,7 +116,8 @@ def date_line(line: str, line_no: int = 0) -> DateLine | None:
     return DateLine(iso, rank, line_no, s)
 
 
-def _iso(y: int, m: int, d: int | None) -> str | None:
+def iso_date(y: int, m: int, d: int | None) -> str | None:
+    """"2024-06-15", or the month "2024-06" when `d` is None; None if no such day or month."""
     try:
         if d is None:
             _dt.date(y, m, 1)

@@ -118,13 +118,19 @@ def extract_metadata(doc: Document, text: str, published_hint=None) -> dict:
     }
 
 
-_LISTED_DATE = regex.compile(r"(?:19|20)\d\d(?:-[01]\d(?:-[0-3]\d(?:[T ][0-2]\d:[0-5]\d)?)?)?")
+_YEAR = regex.compile(r"(?:19|20)\d\d")
 
 
 def _listed_date(value) -> str | None:
-    """A list of sources' date as ISO ("2011", "2011-08", "2011-08-15", with a time), else None."""
-    m = _LISTED_DATE.fullmatch(str(value).strip()) if value else None
-    return m.group().replace(" ", "T") if m else None
+    """A list of sources' date as ISO: what a header date line would give ("2011-08-15",
+    "15/08/2011 10:30", "2011-08"), or a bare year ("2011"); else None."""
+    if not value:
+        return None
+    found = date_line(str(value))
+    if found:
+        return found.iso
+    value = str(value).strip()
+    return value if _YEAR.fullmatch(value) else None
 
 
 def _as_iso(value) -> str | None:

@@ -21,6 +21,7 @@ import csv
 import functools
 import io
 import os
+from typing import NamedTuple
 
 from ..rules import load_yaml
 
@@ -62,9 +63,10 @@ def _lists_above(target: str):
         here = parent
 
 
-class _Entries:
-    def __init__(self, by_path: dict, by_name: dict, problem: str | None = None):
-        self.by_path, self.by_name, self.problem = by_path, by_name, problem
+class _Entries(NamedTuple):
+    by_path: dict          # path relative to the list's folder -> {"url", "published"}
+    by_name: dict          # bare name -> the same, for names only one row has
+    problem: str | None = None
 
 
 def _read_list(list_path: str) -> _Entries:
@@ -104,6 +106,7 @@ def _parse(list_path: str, mtime_ns: int, size: int) -> _Entries:
         return _Entries({}, {}, f"no file column (one of: {', '.join(cfg['file_columns'])})")
     if url_col is None and published_col is None:
         return _Entries({}, {}, f"no address column (one of: {', '.join(cfg['url_columns'])})")
+    folder = os.path.dirname(list_path)
     by_path: dict[str, dict] = {}
     names: dict[str, list[dict]] = {}
     for row in rows:
@@ -114,7 +117,6 @@ def _parse(list_path: str, mtime_ns: int, size: int) -> _Entries:
         entry = {k: v for k, v in (("url", cell(url_col)), ("published", cell(published_col))) if v}
         if not entry:
             continue
-        folder = os.path.dirname(list_path)
         rel = os.path.relpath(os.path.normpath(os.path.join(folder, file)), folder).replace(os.sep, "/")
         by_path.setdefault(rel, entry)
         names.setdefault(rel.rsplit("/", 1)[-1], []).append(entry)

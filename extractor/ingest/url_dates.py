@@ -8,13 +8,13 @@ Returns an ISO day or month ("2024-06-15", "2011-08"). The host name is not look
 """
 from __future__ import annotations
 
-import datetime as _dt
 import functools
 from urllib.parse import urlsplit
 
 import regex
 
 from ..rules import load_yaml
+from .header_dates import iso_date
 
 
 @functools.lru_cache(maxsize=1)
@@ -33,14 +33,10 @@ def date_in_url(url: str | None) -> str | None:
         m = pattern.search(path)
         if m is None:
             continue
-        y, mo = int(m["y"]), int(m["m"])
         d = m.groupdict().get("d")
-        if d is None:
-            return f"{y:04d}-{mo:02d}"
-        try:
-            return _dt.date(y, mo, int(d)).isoformat()
-        except ValueError:        # 31 June: not a date
-            continue
+        iso = iso_date(int(m["y"]), int(m["m"]), None if d is None else int(d))
+        if iso:                   # not 31 June
+            return iso
     return None
 
 
