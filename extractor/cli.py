@@ -5,6 +5,7 @@ input files are reported on stderr, one line each, and never stop a run.
 """
 from __future__ import annotations
 
+import contextlib
 import csv
 import json
 import sys
@@ -74,6 +75,7 @@ class _Progress:
 
     def __init__(self, total: int, quiet: bool, what: str = "files"):
         self.bar = None
+        self.count = 0          # advanced so far, bar or no bar
         if quiet or total <= 5 or not sys.stderr.isatty():
             return
         from rich.console import Console
@@ -86,19 +88,39 @@ class _Progress:
         self.bar.start()
         import time
         self._t0 = time.monotonic()
-        self._n = 0
 
     def advance(self) -> None:
+        self.count += 1
         if self.bar is None:
             return
         import time
-        self._n += 1
         dt = max(1e-6, time.monotonic() - self._t0)
-        self.bar.update(self.task, advance=1, rate=f"{self._n / dt:.1f} docs/s")
+        self.bar.update(self.task, advance=1, rate=f"{self.count / dt:.1f} docs/s")
 
     def close(self) -> None:
         if self.bar is not None:
             self.bar.stop()
+            self.bar = None
+
+
+@contextlib.contextmanager
+def _interrupts_held():
+    """Ctrl-C held back inside, and acted on (KeyboardInterrupt) on leaving: what runs
+    inside is never cut in the middle. (Blocking the signal would not do: another
+    thread, such as a process pool's, would take it.) Main thread only."""
+    import signal
+    import threading
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    caught: list = []
+    old = signal.signal(signal.SIGINT, lambda *args: caught.append(args))
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, old)
+        if caught and callable(old):
+            old(*caught[0])          # the usual handler: raises KeyboardInterrupt
 
 
 class Engine(str, Enum):
@@ -130,6 +152,8 @@ class _ExtractionRun:
         self.options = options or _options(use_ner, 120, 64, False)
         self.ok = 0
         self.failed = 0
+        self.total = 0              # supported files given
+        self.done = 0               # of those, extracted or failed so far
 
     def __iter__(self):
         from .pipeline import iter_extract
@@ -137,11 +161,13 @@ class _ExtractionRun:
         for _, err in bad:
             _err(f"error: {err}")
         self.failed += len(bad)
+        self.total = len(good)
         progress = _Progress(len(good), self.quiet)
         try:
             for path, res in iter_extract(good, jobs=self.jobs, options=self.options,
                                           engine=self.engine, scheduler=self.scheduler):
                 progress.advance()
+                self.done += 1
                 if isinstance(res, Exception):
                     self.failed += 1
                     _report(res, self.options.debug)
@@ -176,22 +202,29 @@ def extract(
     run = _ExtractionRun(paths, jobs, quiet, not no_ner, engine.value, scheduler,
                          _options(not no_ner, timeout, max_size, debug))
     n_records = 0
+    written = 0          # files whose records are all in the output
+    interrupted = False
     try:
         if fmt is OutFormat.csv:
             writer = csv.DictWriter(out, fieldnames=CSV_COLUMNS, extrasaction="ignore")
             writer.writeheader()
         elif fmt is OutFormat.json:
             out.write("[")
-        for ex in run:
-            for rec in ex.records:
-                if fmt is OutFormat.jsonl:
-                    out.write(json.dumps(rec, ensure_ascii=False) + "\n")
-                elif fmt is OutFormat.json:
-                    out.write(("," if n_records else "") + "\n" + json.dumps(rec, ensure_ascii=False))
-                else:
-                    writer.writerow(flatten_record(rec))
-                n_records += 1
-            out.flush()
+        try:
+            for ex in run:
+                with _interrupts_held():    # a document's records all written, and counted
+                    for rec in ex.records:
+                        if fmt is OutFormat.jsonl:
+                            out.write(json.dumps(rec, ensure_ascii=False) + "\n")
+                        elif fmt is OutFormat.json:
+                            out.write(("," if n_records else "") + "\n" + json.dumps(rec, ensure_ascii=False))
+                        else:
+                            writer.writerow(flatten_record(rec))
+                        n_records += 1
+                    out.flush()
+                    written = run.done
+        except KeyboardInterrupt:       # here or in `run` (whose pool stops its workers)
+            interrupted = True
         if fmt is OutFormat.json:
             out.write("\n]\n")
     finally:
@@ -199,6 +232,10 @@ def extract(
             out.close()
     if not quiet:
         _err(f"{run.ok} documents read, {run.failed} failed, {n_records} records")
+    if interrupted:
+        _err(f"interrupted after {written} of {run.total} files: "
+             f"{output or 'the output'} holds their records, whole and in input order")
+        raise typer.Exit(130)
     if run.ok == 0:
         if run.failed == 0:
             _err("error: no supported input files found (.txt .md .html .htm .pdf .docx)")
@@ -211,7 +248,7 @@ def entities(
     fmt: EntityFormat = typer.Option(EntityFormat.jsonl, "--format", "-f", help="jsonl or a readable table."),
     types: Optional[str] = typer.Option(None, "--types", help="Comma-separated entity types to keep, e.g. OFFICIAL,PROVINCE."),
     no_ner: bool = typer.Option(False, "--no-ner", help="Rules only: skip the statistical NER."),
-    quiet: bool = typer.Option(False, "--quiet", "-q"),
+    quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress bar, no warnings."),
 ):
     """Print the entities found in documents: places, organizations, officials, figures, dates."""
     keep = {t.strip().upper() for t in types.split(",")} if types else None
@@ -253,7 +290,7 @@ def ingest(
     paths: list[str] = typer.Argument(..., help="Files or folders to add to the database."),
     db: Path = typer.Option(DEFAULT_DB, "--db", help="SQLite database file (created if missing)."),
     jobs: Optional[int] = typer.Option(None, "--jobs", "-j", help="Worker processes (default: all cores)."),
-    quiet: bool = typer.Option(False, "--quiet", "-q"),
+    quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress bar, no summary."),
     no_ner: bool = typer.Option(False, "--no-ner", help="Rules only: skip the statistical NER."),
     engine: Engine = typer.Option(Engine.processes, "--engine", help="processes (this machine) or dask."),
     scheduler: Optional[str] = typer.Option(None, "--scheduler", help="Dask scheduler address (default: a local cluster)."),
@@ -263,8 +300,7 @@ def ingest(
 ):
     """Extract documents and store documents, entities and records in the database.
 
-    An unchanged file (same content hash) is skipped; a changed one replaces its old
-    records in one transaction; an interrupted run is completed by the next one."""
+    An unchanged file (same content hash) is skipped; a changed one replaces its old records in one transaction; an interrupted run (Ctrl-C) keeps what it stored, and the next one does the rest."""
     from . import store
     good, bad = _collect_inputs(paths)
     for path, err in bad:
@@ -276,6 +312,11 @@ def ingest(
                              options=_options(not no_ner, timeout, max_size, debug),
                              progress=progress.advance,
                              on_error=lambda path, err: _report(err, debug))
+    except KeyboardInterrupt:
+        progress.close()
+        _err(f"interrupted after {progress.count} of {len(good)} files: {db} keeps every document "
+             "stored so far (each in its own transaction); the same command again does the rest")
+        raise typer.Exit(130)
     finally:
         progress.close()
     if not quiet:

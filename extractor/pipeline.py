@@ -11,6 +11,7 @@ input order; it owns no progress display (the CLI passes a callback).
 """
 from __future__ import annotations
 
+import contextlib
 import datetime as _dt
 import os
 from collections.abc import Callable, Iterable, Iterator
@@ -148,6 +149,19 @@ def _warm(options: Options) -> None:
     gc.freeze()
 
 
+_stop = None      # in a worker process: the pool's stop event (see `_WorkerPool.close`)
+
+
+def _worker_init(options: Options, stop) -> None:
+    """A worker process's start. Ctrl-C is for the parent, which stops the workers itself
+    (a worker that took it would print a traceback and break the pool); then `_warm`."""
+    import signal
+    global _stop
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    _stop = stop
+    _warm(options)
+
+
 def default_jobs() -> int:
     return max(1, len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1))
 
@@ -186,7 +200,12 @@ def iter_extract(paths: Iterable[str], *, jobs: int | None = None, options: Opti
 def _work_batch(args: tuple[tuple[str, ...], Options]) -> list:
     """Several files in one task: fewer round trips between the parent and the workers."""
     paths, options = args
-    return [_work((path, options)) for path in paths]
+    out = []
+    for path in paths:
+        if _stop is not None and _stop.is_set():
+            break               # the run was interrupted or abandoned: nobody waits for these
+        out.append(_work((path, options)))
+    return out
 
 
 # Files per task sent to a worker. Each task costs the parent about 0.7 ms of CPU
@@ -200,10 +219,14 @@ def _iter_pool(tasks, jobs: int, options: Options):
     crash in C code) breaks the pool: a new pool takes over the unfinished files, and a
     file that breaks a pool twice is reported as an error instead of retried again."""
     pool = _WorkerPool(jobs, options)
+    finished = False
     try:
         yield from _ordered(tasks, pool.submit, pool.result, window=2 * jobs, batch=BATCH)
+        finished = True
     finally:
-        pool.close()
+        # interrupted (Ctrl-C) or abandoned by the caller: the workers stop after the
+        # file they are on instead of finishing their tasks
+        pool.close(abandoned=not finished)
 
 
 class _WorkerPool:
@@ -220,12 +243,13 @@ class _WorkerPool:
         self.ctx = mp.get_context("forkserver" if "forkserver" in mp.get_all_start_methods() else "spawn")
         self.broke: dict[tuple[str, ...], int] = {}   # paths -> pools they were in flight in when they broke
         self.generation = 0
+        self.stop = self.ctx.Event()                  # set: workers leave their tasks unfinished
         self.executor = self._start()
 
     def _start(self):
         from concurrent.futures import ProcessPoolExecutor
-        return ProcessPoolExecutor(self.jobs, mp_context=self.ctx, initializer=_warm,
-                                   initargs=(self.options,))
+        return ProcessPoolExecutor(self.jobs, mp_context=self.ctx, initializer=_worker_init,
+                                   initargs=(self.options, self.stop))
 
     def _restart(self, generation: int) -> None:
         if generation == self.generation:         # not restarted since this task's pool broke
@@ -259,7 +283,13 @@ class _WorkerPool:
                     return [(paths[0], ReadError(paths[0], "a worker process died while extracting "
                                                            "this file (killed, out of memory, or a crash)"))]
 
-    def close(self) -> None:
+    def close(self, abandoned: bool = False) -> None:
+        """Shut the pool down. `abandoned`: nobody will read the results in flight, so the
+        workers stop after their current file and the tasks not started are cancelled.
+        (Killing them instead could leave a result half sent, and the pool's reader
+        waiting for the rest forever.)"""
+        if abandoned:
+            self.stop.set()
         self.executor.shutdown(wait=True, cancel_futures=True)
 
 
@@ -268,8 +298,9 @@ def _iter_dask(tasks, jobs: int, options: Options, scheduler: str | None):
     if scheduler:
         client, cluster = Client(scheduler), None
     else:
-        cluster = LocalCluster(n_workers=jobs, threads_per_worker=1, processes=True,
-                               dashboard_address=None, silence_logs=40)
+        with _interrupts_ignored():    # Ctrl-C is for this process, which closes the cluster
+            cluster = LocalCluster(n_workers=jobs, threads_per_worker=1, processes=True,
+                                   dashboard_address=None, silence_logs=40)
         client = Client(cluster)
     try:
         client.run(_warm, options)
@@ -279,6 +310,23 @@ def _iter_dask(tasks, jobs: int, options: Options, scheduler: str | None):
         client.close()
         if cluster is not None:
             cluster.close()
+
+
+@contextlib.contextmanager
+def _interrupts_ignored():
+    """Processes started inside ignore Ctrl-C, as the pool's workers do: an ignored signal
+    stays ignored in a child, whichever thread starts it, and Python keeps it so. This
+    process ignores a Ctrl-C meanwhile too (a Dask cluster starts in a few seconds)."""
+    import signal
+    import threading
+    if threading.current_thread() is not threading.main_thread():
+        yield                       # only the main thread may set a signal's handler
+        return
+    old = signal.signal(signal.SIGINT, signal.SIG_IGN)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, old)
 
 
 def _ordered(tasks, submit, result, window: int, batch: int = 1):

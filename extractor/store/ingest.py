@@ -101,6 +101,7 @@ def ingest(paths: Iterable[str], db_path: str | os.PathLike = "indicators.db", *
     progress = _adapt_progress(progress)
     stats = IngestStats()
     conn = open_db(db_path)
+    results = None
     try:
         todo: list[tuple[str, str, str]] = []
         shas_this_run: set[str] = set()
@@ -137,8 +138,9 @@ def ingest(paths: Iterable[str], db_path: str | os.PathLike = "indicators.db", *
             todo.append((path, key, sha))
 
         by_path = {p: (k, s) for p, k, s in todo}
-        for path, result in _extract_all([p for p, _, _ in todo], jobs, extract, use_ner,
-                                         engine, scheduler, options):
+        results = _extract_all([p for p, _, _ in todo], jobs, extract, use_ner,
+                               engine, scheduler, options)
+        for path, result in results:
             key, sha = by_path.get(path) or (path_key(path), None)
             if isinstance(result, BaseException):
                 _store_error(conn, printable_path(path), key, sha or "", _reason(result))
@@ -160,6 +162,8 @@ def ingest(paths: Iterable[str], db_path: str | os.PathLike = "indicators.db", *
             if progress:
                 progress(path, "replaced" if replaced else "added")
     finally:
+        if results is not None:
+            results.close()    # stopped early (Ctrl-C while storing): its workers stop now
         conn.close()   # the last connection to close checkpoints the WAL into the file
     return stats
 
