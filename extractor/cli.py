@@ -5,7 +5,6 @@ input files are reported on stderr, one line each, and never stop a run.
 """
 from __future__ import annotations
 
-import contextlib
 import csv
 import json
 import sys
@@ -103,26 +102,6 @@ class _Progress:
             self.bar = None
 
 
-@contextlib.contextmanager
-def _interrupts_held():
-    """Ctrl-C held back inside, and acted on (KeyboardInterrupt) on leaving: what runs
-    inside is never cut in the middle. (Blocking the signal would not do: another
-    thread, such as a process pool's, would take it.) Main thread only."""
-    import signal
-    import threading
-    if threading.current_thread() is not threading.main_thread():
-        yield
-        return
-    caught: list = []
-    old = signal.signal(signal.SIGINT, lambda *args: caught.append(args))
-    try:
-        yield
-    finally:
-        signal.signal(signal.SIGINT, old)
-        if caught and callable(old):
-            old(*caught[0])          # the usual handler: raises KeyboardInterrupt
-
-
 class Engine(str, Enum):
     processes = "processes"
     dask = "dask"
@@ -197,6 +176,7 @@ def extract(
     debug: bool = typer.Option(False, "--debug", help="Show tracebacks of unexpected errors."),
 ):
     """Extract coverage records from documents (one JSON object per record)."""
+    from .interrupts import put_off_interrupts
     from .records.flatten import CSV_COLUMNS, flatten_record
     out = open(output, "w", encoding="utf-8", newline="") if output else sys.stdout
     run = _ExtractionRun(paths, jobs, quiet, not no_ner, engine.value, scheduler,
@@ -212,7 +192,7 @@ def extract(
             out.write("[")
         try:
             for ex in run:
-                with _interrupts_held():    # a document's records all written, and counted
+                with put_off_interrupts():   # a document's records all written, and counted
                     for rec in ex.records:
                         if fmt is OutFormat.jsonl:
                             out.write(json.dumps(rec, ensure_ascii=False) + "\n")

@@ -11,7 +11,6 @@ input order; it owns no progress display (the CLI passes a callback).
 """
 from __future__ import annotations
 
-import contextlib
 import datetime as _dt
 import os
 from collections.abc import Callable, Iterable, Iterator
@@ -153,11 +152,11 @@ _stop = None      # in a worker process: the pool's stop event (see `_WorkerPool
 
 
 def _worker_init(options: Options, stop) -> None:
-    """A worker process's start. Ctrl-C is for the parent, which stops the workers itself
-    (a worker that took it would print a traceback and break the pool); then `_warm`."""
-    import signal
+    """A worker process's start: Ctrl-C left to the parent, the pool's stop event kept,
+    then `_warm`."""
+    from .interrupts import ignore_in_workers
     global _stop
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    ignore_in_workers()
     _stop = stop
     _warm(options)
 
@@ -298,7 +297,8 @@ def _iter_dask(tasks, jobs: int, options: Options, scheduler: str | None):
     if scheduler:
         client, cluster = Client(scheduler), None
     else:
-        with _interrupts_ignored():    # Ctrl-C is for this process, which closes the cluster
+        from .interrupts import put_off_interrupts
+        with put_off_interrupts(drop=True):   # its processes leave Ctrl-C to this one
             cluster = LocalCluster(n_workers=jobs, threads_per_worker=1, processes=True,
                                    dashboard_address=None, silence_logs=40)
         client = Client(cluster)
@@ -310,23 +310,6 @@ def _iter_dask(tasks, jobs: int, options: Options, scheduler: str | None):
         client.close()
         if cluster is not None:
             cluster.close()
-
-
-@contextlib.contextmanager
-def _interrupts_ignored():
-    """Processes started inside ignore Ctrl-C, as the pool's workers do: an ignored signal
-    stays ignored in a child, whichever thread starts it, and Python keeps it so. This
-    process ignores a Ctrl-C meanwhile too (a Dask cluster starts in a few seconds)."""
-    import signal
-    import threading
-    if threading.current_thread() is not threading.main_thread():
-        yield                       # only the main thread may set a signal's handler
-        return
-    old = signal.signal(signal.SIGINT, signal.SIG_IGN)
-    try:
-        yield
-    finally:
-        signal.signal(signal.SIGINT, old)
 
 
 def _ordered(tasks, submit, result, window: int, batch: int = 1):

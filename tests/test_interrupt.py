@@ -6,7 +6,7 @@ some output exists. Then: exit status 130, one line saying how far the run got, 
 traceback from any process, no process left behind; `extract`'s output holds whole
 records of the first files in input order (and stays valid JSON with `-f json`);
 `ingest`'s database keeps what it stored and the same command again completes it.
-The same with a local Dask cluster. Also the pieces: `_interrupts_held`, the stop event of the workers, and a pool that
+The same with a local Dask cluster. Also the pieces: `put_off_interrupts`, the stop event of the workers, and a pool that
 the caller abandons.
 """
 from __future__ import annotations
@@ -148,12 +148,12 @@ def test_interrupted_ingest_keeps_what_it_stored_and_the_next_run_completes_it(t
         assert counts[str(p)] == counts[str(paths[i % len(_SOURCES)])] > 0
 
 
-def test_interrupts_held_delays_ctrl_c_to_the_end_of_the_block():
+def test_put_off_interrupts_delays_ctrl_c_to_the_end_of_the_block():
     """Even with other threads running (as a process pool's are), any of which the
     system may hand the signal to."""
     import threading
 
-    from extractor.cli import _interrupts_held as interrupts_held
+    from extractor.interrupts import put_off_interrupts
     done = threading.Event()
     others = [threading.Thread(target=done.wait, daemon=True) for _ in range(3)]
     for t in others:
@@ -161,7 +161,7 @@ def test_interrupts_held_delays_ctrl_c_to_the_end_of_the_block():
     steps = []
     try:
         with pytest.raises(KeyboardInterrupt):
-            with interrupts_held():
+            with put_off_interrupts():
                 for _ in range(20):
                     os.kill(os.getpid(), signal.SIGINT)
                 time.sleep(0.05)            # a signal not held would be raised by now
@@ -174,6 +174,20 @@ def test_interrupts_held_delays_ctrl_c_to_the_end_of_the_block():
     with pytest.raises(KeyboardInterrupt):
         os.kill(os.getpid(), signal.SIGINT)
         time.sleep(1)
+
+
+def test_dropped_interrupts_are_ignored_here_and_in_processes_started_inside():
+    from extractor.interrupts import put_off_interrupts
+    probe = "import signal; print(signal.getsignal(signal.SIGINT) is signal.SIG_IGN)"
+    with put_off_interrupts(drop=True):
+        os.kill(os.getpid(), signal.SIGINT)
+        time.sleep(0.05)
+        child = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True)
+    time.sleep(0.05)                    # nothing raised, then or on leaving
+    assert child.stdout.strip() == "True"
+    after = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True)
+    assert after.stdout.strip() == "False"
+    assert signal.getsignal(signal.SIGINT) is signal.default_int_handler
 
 
 def test_a_worker_leaves_its_task_when_the_pool_is_stopped(monkeypatch):
