@@ -74,6 +74,13 @@ def test_bylines_are_persons_not_officials():
     assert {("Bá Nam", "byline"), ("Lê Văn Quyết", "byline")} <= persons
 
 
+def test_a_name_alone_on_the_first_line_is_no_byline():
+    text = "Phú Yên\nNăm 2023, toàn tỉnh có 787.540 người tham gia BHYT.\nMinh Anh"
+    persons = [(e.text, e.normalized["role"]) for e in find_entities(text, use_ner=False)
+               if e.type == "PERSON"]
+    assert persons == [("Minh Anh", "byline")]
+
+
 def test_unnamed_repeat_takes_the_holders_name():
     text = ("Theo ông Đỗ Việt Hùng, Giám đốc BHXH huyện Giao Thủy, kết quả tốt. "
             "Về phía cơ quan BHXH huyện, Giám đốc BHXH huyện Giao Thủy cho biết, đã phân công cán bộ.")

@@ -120,6 +120,14 @@ def test_people_and_bylines_are_not_places():
     assert [g[2] for g in got] == ["Hậu Giang"]
 
 
+@pytest.mark.parametrize("title", ["Phú Yên", "PHÚ YÊN", "Tin Phú Yên"])
+def test_a_name_on_the_first_line_of_a_short_text_is_no_byline(title):
+    """The last lines may hold an author's name, but the first line is a title or a
+    dateline, even when the text has only two or three lines."""
+    got = places(title + "\nNăm 2023, toàn tỉnh có 787.540 người tham gia BHYT.\n\nHồng Dân")
+    assert [(g[0], g[2]) for g in got] == [("PROVINCE", "Phú Yên")]
+
+
 def test_dissolved_district_and_its_communes():
     text = ("ỦY BAN NHÂN DÂN HUYỆN MỸ LỘC yêu cầu các xã, nhất là xã Mỹ Tân, xã Mỹ Phúc, "
             "xã Mỹ Thắng và Thị trấn Mỹ Lộc.")

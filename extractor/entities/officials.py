@@ -41,7 +41,7 @@ from . import ner
 from .gazetteer import gazetteer, name_key
 from .literal_search import LiteralSearch
 from .organizations import org_key
-from .places import last_lines
+from .places import byline_lines, last_lines
 
 _WORD = r"[\p{Lu}][\p{L}]*(?:['’][\p{L}]+)?"
 _NAME_RUN = regex.compile(_WORD + r"(?:[ ]" + _WORD + r"){0,5}")
@@ -401,7 +401,7 @@ def _other_persons(text: str, taken: list[tuple[int, int]], use_ner: bool,
                                                                 "role": "byline"}, confidence=0.8))
             taken.append((a, b))
     # an author's name alone on one of the last lines ("Hồng Dân", "Lê Văn Quyết, BHXH huyện X")
-    for s, e in last_lines(text, 3):
+    for s, e in byline_lines(text):
         line = text[s:e].strip()
         lm = _LINE_NAME.match(line)
         if not lm:

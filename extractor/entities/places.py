@@ -746,7 +746,7 @@ def _level_word_before(text: str, toks: list[Token], i: int, rules: dict):
 
 def _mark_bylines(text: str, mentions: list[PlaceMention]) -> None:
     """A bare name alone on one of the last lines is an author's byline, not a place."""
-    tail = [(s, e, text[s:e].strip(" .-–")) for s, e in last_lines(text, 3)]
+    tail = [(s, e, text[s:e].strip(" .-–")) for s, e in byline_lines(text)]
     if not tail:
         return
     first = tail[0][0]
@@ -784,6 +784,16 @@ def last_lines(text: str, n: int) -> list[tuple[int, int]]:
 
 
 _last_tail: list = [None, 0, []]        # the last text asked about, n, its last n lines
+
+
+def byline_lines(text: str) -> list[tuple[int, int]]:
+    """The lines where an author's name may stand alone: the last three that are not
+    blank, but never the text's first one (a title or a dateline such as "Phú Yên",
+    however short the text)."""
+    tail = last_lines(text, 3)
+    if tail and not text[:tail[0][0]].strip():
+        tail = tail[1:]
+    return tail
 
 
 def _last_lines_of(text: str, n: int) -> list[tuple[int, int]]:
@@ -1100,4 +1110,4 @@ def find_places(text: str, *, province_hint: str | None = None, context: Context
 
 
 __all__ = ["scan", "resolve", "build_context", "find_places", "place_entity", "tokenize",
-           "PlaceMention", "Context", "Token", "line_spans", "last_lines"]
+           "PlaceMention", "Context", "Token", "line_spans", "last_lines", "byline_lines"]
