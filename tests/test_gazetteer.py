@@ -52,6 +52,15 @@ def test_province_aliases_and_spellings(alias, name):
     assert gazetteer().province(alias).name == name
 
 
+@pytest.mark.parametrize("written,name,level,province", [
+    ("Đakrông", "Đa Krông", "district", "Quảng Trị"), ("Ayunpa", "Ayun Pa", "district", "Gia Lai"),
+    ("Kontum", "Kon Tum", "province", "Kon Tum"), ("Sapa", "Sa Pa", "district", "Lào Cai"),
+])
+def test_a_name_written_as_one_word_finds_its_unit(written, name, level, province):
+    units = gazetteer().lookup(written, level=level)
+    assert [(u.name, u.province) for u in units] == [(name, province)]
+
+
 def test_unknown_province_is_none():
     assert gazetteer().province("Atlantis") is None
     assert gazetteer().province("") is None

@@ -10,7 +10,8 @@ and the hand-kept aliases in `rules/place_aliases.tsv`, and answers look-ups:
 
 Old units (63 provinces, their districts and communes) carry `current_province`,
 the 2025 province their province joined; 2025 wards carry their new province.
-Look-ups fold case, diacritics and both tone-mark placements. Finding places in
+Look-ups fold case, diacritics and both tone-mark placements, and find a name of
+several words also written as one ("Đakrông", "Ayunpa", "Sapa"). Finding places in
 running text is `places.py`'s job, not this module's.
 """
 from __future__ import annotations
@@ -106,12 +107,15 @@ class Gazetteer:
                 self._index(n, unit)
 
     def _index(self, name: str, unit: Unit) -> None:
-        key = name_key(name)
-        if key and not _holds(self.by_key[key], unit):
-            self.by_key[key].append(unit)
-        exact = exact_key(name)
-        if exact and not _holds(self.by_exact[exact], unit):
-            self.by_exact[exact].append(unit)
+        key, exact = name_key(name), exact_key(name)
+        keys = [(key, exact)]
+        if len(key) > 1:      # also written as one word: "Đakrông", "Kontum", "Ayunpa", "Sapa"
+            keys.append((("".join(key),), exact.replace(" ", "")))
+        for key, exact in keys:
+            if key and not _holds(self.by_key[key], unit):
+                self.by_key[key].append(unit)
+            if exact and not _holds(self.by_exact[exact], unit):
+                self.by_exact[exact].append(unit)
 
     def _load(self) -> None:
         new_names = {}
