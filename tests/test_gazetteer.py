@@ -61,6 +61,19 @@ def test_a_name_written_as_one_word_finds_its_unit(written, name, level, provinc
     assert [(u.name, u.province) for u in units] == [(name, province)]
 
 
+@pytest.mark.parametrize("written,name,province", [
+    ("huyện Ea H'leo", "Ea H'leo", "Đắk Lắk"), ("huyện Cư M’gar", "Cư M'gar", "Đắk Lắk"),
+    ("huyện Đắk R'Lấp", "Đắk R'Lấp", "Đắk Nông"), ("xã Nâm N'Jang", "Nâm N'Jang", "Đắk Nông"),
+    ("huyện Ia H'Drai", "Ia H' Drai", "Kon Tum"),
+])
+def test_a_name_with_an_apostrophe_is_found_in_running_text(written, name, province):
+    from extractor.entities import find_entities
+    found = [e for e in find_entities(f"Năm 2020, {written} có 3.875 người tham gia BHYT.")
+             if e.type in ("DISTRICT", "COMMUNE")]
+    assert [(e.text, e.normalized["name"], e.normalized["province"]) for e in found] == [
+        (written, name, province)]
+
+
 def test_unknown_province_is_none():
     assert gazetteer().province("Atlantis") is None
     assert gazetteer().province("") is None

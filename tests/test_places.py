@@ -128,6 +128,15 @@ def test_a_name_on_the_first_line_of_a_short_text_is_no_byline(title):
     assert [(g[0], g[2]) for g in got] == [("PROVINCE", "Phú Yên")]
 
 
+def test_unknown_places_are_names_after_a_level_word_that_no_place_covers():
+    from extractor.entities import find_entities
+    from extractor.entities.places import unknown_places
+    text = ("Các huyện: huyện Hướng Hóa đạt 89,2%, huyện Xaphin đạt 90,5%, Xã Abc Def đạt 3%; "
+            "xã Ia Tơi, huyện Ia H' Drai có 3.875 người. Tỉnh ủy và Bảo hiểm xã Hội, xã NTM.")
+    places = [e for e in find_entities(text) if e.type in ("PROVINCE", "DISTRICT", "COMMUNE")]
+    assert [text[a:b] for a, b in unknown_places(text, places)] == ["Xaphin", "Abc Def"]
+
+
 def test_dissolved_district_and_its_communes():
     text = ("ỦY BAN NHÂN DÂN HUYỆN MỸ LỘC yêu cầu các xã, nhất là xã Mỹ Tân, xã Mỹ Phúc, "
             "xã Mỹ Thắng và Thị trấn Mỹ Lộc.")

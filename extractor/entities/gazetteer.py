@@ -75,6 +75,25 @@ def name_key(name: str) -> tuple[str, ...]:
     return tuple(_ALNUM_RUN.findall(fold(name)))
 
 
+def _written_forms(name: str) -> list[tuple[tuple[str, ...], str]]:
+    """(folded key, exact key) of the ways a name is written in running text: as it is;
+    as one word ("Đakrông", "Kontum", "Ayunpa", "Sapa" for Đa Krông, Kon Tum, Ayun Pa,
+    Sa Pa); and, for a name with an apostrophe, with its apostrophe inside a word, as
+    places.py reads words, straight or curly ("Ea H'leo", "Cư M’gar", "Ia H'Drai")."""
+    key, exact = name_key(name), exact_key(name)
+    forms = [(key, exact)]
+    if len(key) > 1:
+        forms.append((("".join(key),), exact.replace(" ", "")))
+    if "'" in name or "’" in name:
+        for quote in ("'", "’"):
+            written = _APOSTROPHE.sub(quote, name)
+            forms.append((tuple(fold(w) for w in _WORDS.findall(written)), exact_key(written)))
+    return forms
+
+
+_APOSTROPHE = re.compile(r"\s*['’]\s*")
+
+
 def _holds(units: list[Unit], unit: Unit) -> bool:
     """`unit in units`, with the whole units compared only where the codes agree (equal
     units have equal codes; comparing all fields of every unit of a common name is slow)."""
@@ -107,11 +126,7 @@ class Gazetteer:
                 self._index(n, unit)
 
     def _index(self, name: str, unit: Unit) -> None:
-        key, exact = name_key(name), exact_key(name)
-        keys = [(key, exact)]
-        if len(key) > 1:      # also written as one word: "Đakrông", "Kontum", "Ayunpa", "Sapa"
-            keys.append((("".join(key),), exact.replace(" ", "")))
-        for key, exact in keys:
+        for key, exact in _written_forms(name):
             if key and not _holds(self.by_key[key], unit):
                 self.by_key[key].append(unit)
             if exact and not _holds(self.by_exact[exact], unit):

@@ -21,6 +21,7 @@ This module does not find organizations or people.
 """
 from __future__ import annotations
 
+import bisect
 import functools
 import itertools
 import re
@@ -33,6 +34,7 @@ from ..ingest.cleanup import canonical_tones
 from ..last_text import for_last_text
 from ..model import Entity
 from ..normalize.text import fold, fold_chars
+from ..normalize.vocab import LiteralStarts
 from ..rules import load_yaml
 from .gazetteer import Unit, gazetteer, name_key
 from .literal_search import is_usual, usual_class
@@ -808,6 +810,57 @@ def _last_lines_of(text: str, n: int) -> list[tuple[int, int]]:
         end = start - 1
     out.reverse()
     return out
+
+
+@functools.lru_cache(maxsize=1)
+def _level_then_name() -> tuple[LiteralStarts, LiteralStarts]:
+    """A level word written out ("huyện", "Xã", "thị trấn"; no abbreviation), then the
+    capitalised name after it (group 1), tried only where a level word stands (found by
+    `str.find`): in the standard library's `re` for texts of usual characters, in `regex`
+    for others. Whether a letter stands right before the level word is checked on each match."""
+    words = {w for ws in load_yaml("places.yaml")["level_words"].values() for w in ws
+             if w.islower() and "." not in w}
+    forms = [v for w in sorted(words, key=len, reverse=True) for v in (w, w[0].upper() + w[1:])]
+    head = "(?:" + "|".join(re.escape(v) for v in forms) + ")"
+    name = r"\s+({Lu}{Ll}+(?:\s+{Lu}{Ll}+)*)"
+    usual = re.compile(head + name.format(Lu=usual_class(r"\p{Lu}"), Ll=usual_class(r"\p{Ll}")))
+    other = regex.compile(head + name.format(Lu=r"\p{Lu}", Ll=r"\p{Ll}"))
+    return LiteralStarts(usual, forms), LiteralStarts(other, forms)
+
+
+def unknown_places(text: str, places: list) -> list[tuple[int, int]]:
+    """(start, end) of the names that follow a level word but are no place found in
+    `text` ("huyện Xaphin": misspelt, foreign, or missing from the gazetteer), in text
+    order. `places` are the place entities found in `text`, sorted by start. Left out: a
+    level word and name that are never a place ("xã Hội", "tỉnh Ủy"), and a container
+    written right after a place found ("xã Ia Tơi, huyện Ia H' Drai": what is said is of
+    the first)."""
+    starts = [e.start for e in places]
+    not_places = _not_place_phrases()
+    usual, other = _level_then_name()
+    out = []
+    for m in (usual if is_usual(text) else other).finditer(text):
+        a, b = m.span(1)
+        i = bisect.bisect_right(starts, a)
+        if i and places[i - 1].end > a:
+            continue                                    # a place was found there
+        lw = m.start()
+        if lw and text[lw - 1].isalnum():
+            continue                                    # "chuyện": no "huyện"
+        if i and _CONTAINER_GAP.fullmatch(text, places[i - 1].end, lw):
+            continue
+        if " ".join(text[lw:a].lower().split() + [text[a:b].split(None, 1)[0].lower()]) in not_places:
+            continue
+        out.append((a, b))
+    return out
+
+
+@functools.lru_cache(maxsize=1)
+def _not_place_phrases() -> frozenset[str]:
+    return frozenset(" ".join(w) for w in _rules()["not_places"])
+
+
+_CONTAINER_GAP = regex.compile(r"\s*[,(\-–]\s*")
 
 
 # --------------------------------------------------------------------------- resolve

@@ -28,6 +28,7 @@ from dataclasses import dataclass, field
 
 import regex
 
+from ..entities.places import unknown_places
 from ..model import Record, Region
 from .cues import compiled as _re, metric_cues
 from .periods import (ASOF, COMPARISON, LOCAL, NO_PERIOD, PLAN_YEAR, Period, period_of,
@@ -102,6 +103,8 @@ class Linker:
         by_start = sorted(orgs, key=lambda o: o.start)
         self._org_starts = [o.start for o in by_start]
         self._org_reach = list(itertools.accumulate((o.end for o in by_start), max))
+        # names after a level word that are no place found ("huyện Xaphin"), by start
+        self._unknown_starts = [a for a, b in unknown_places(text, self.places) if not self._in_org(a, b)]
         self.regions = regions        # RegionResolver
         self.reference = reference
         self.view = view
@@ -466,6 +469,8 @@ class Linker:
         # the clause is tried only when it starts before the window (else: the same answer)
         for lo in ((win_start,) if win_start == clause_start else (win_start, clause_start)):
             hits = self._places_in(lo, num.start, sent.start)
+            if self._unknown_in(hits[-1][0] if hits else lo, num.start):
+                return Ref(None, "unknown")  # "…, huyện Xaphin đạt 90,5%": not the place before
             if hits:
                 end, ref = hits[-1]
                 if c.plural(self.text[end:num.start]):
@@ -529,6 +534,13 @@ class Linker:
         if len(hits) > 1:
             hits.sort(key=lambda h: h[0])
         return hits
+
+    def _unknown_in(self, start: int, end: int) -> bool:
+        """Does a name that follows a level word but is no place found (outside an
+        organization's name) start in [start, end)?"""
+        starts = self._unknown_starts
+        i = bisect.bisect_left(starts, start)
+        return i < len(starts) and starts[i] < end
 
     def _nearest_place(self, start: int, end: int, sent_start: int, allow_org: bool = False) -> Ref | None:
         """The place or collective phrase nearest before `end`, within [start, end)."""
