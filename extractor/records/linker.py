@@ -467,9 +467,11 @@ class Linker:
     def _region(self, num, sent, clause_start, win_start, prev, first_fig_start) -> Ref | None:
         c = self.cues
         # the clause is tried only when it starts before the window (else: the same answer)
+        item = self._unplaced_item(num.start, sent.start)
         for lo in ((win_start,) if win_start == clause_start else (win_start, clause_start)):
             hits = self._places_in(lo, num.start, sent.start)
-            if self._unknown_in(hits[-1][0] if hits else lo, num.start):
+            if self._unknown_in(hits[-1][0] if hits else lo, num.start) or (
+                    item is not None and item >= lo and (not hits or hits[-1][0] <= item)):
                 return Ref(None, "unknown")  # "…, huyện Xaphin đạt 90,5%": not the place before
             if hits:
                 end, ref = hits[-1]
@@ -534,6 +536,41 @@ class Linker:
         if len(hits) > 1:
             hits.sort(key=lambda h: h[0])
         return hits
+
+    def _unplaced_item(self, pos: int, sent_start: int) -> int | None:
+        """Where the name of a list item whose figure at `pos` follows it in brackets or
+        after a colon begins, if no place was found there: "như: xã Hướng Lập (89,2%), Gio
+        Mỹ (91,3%)", "- Abc Def: 85%" (a name the gazetteer does not know, or of a place
+        the document's context does not support). The name's words are capitalised and
+        hold a small letter ("BHYT (95%)" is no item); a separator (",", ";", ":", "như",
+        a bullet) or the sentence's start comes before it."""
+        text = self.text
+        j = pos
+        while j > sent_start and text[j - 1] == " ":
+            j -= 1
+        if j == sent_start or text[j - 1] not in "(:":
+            return None                 # most figures: "có 500", "đạt 95%"
+        j -= 1
+        start = None
+        while True:                     # the capitalised words before, nearest first
+            while j > sent_start and text[j - 1] == " ":
+                j -= 1
+            k = j
+            while k > sent_start and (text[k - 1].isalnum() or text[k - 1] in "'’"):
+                k -= 1
+            word = text[k:j]
+            if not word or not word[0].isupper() or word.isupper():
+                break
+            start, j = k, k
+        if start is None:
+            return None
+        before = text[sent_start:start].rstrip()
+        if before and before[-1] not in ",;:-–•+*" and not before.endswith("như"):
+            return None
+        i = bisect.bisect_right(self._place_starts, start)
+        if (i and self.places[i - 1].end > start) or self._in_org(start, pos):
+            return None
+        return start
 
     def _unknown_in(self, start: int, end: int) -> bool:
         """Does a name that follows a level word but is no place found (outside an
