@@ -836,7 +836,7 @@ def unknown_places(text: str, places: list) -> list[tuple[int, int]]:
     written right after a place found ("xã Ia Tơi, huyện Ia H' Drai": what is said is of
     the first)."""
     starts = [e.start for e in places]
-    not_places = _not_place_phrases()
+    not_places = _rules()["not_places"]
     usual, other = _level_then_name()
     out = []
     for m in (usual if is_usual(text) else other).finditer(text):
@@ -847,20 +847,17 @@ def unknown_places(text: str, places: list) -> list[tuple[int, int]]:
         lw = m.start()
         if lw and text[lw - 1].isalnum():
             continue                                    # "chuyện": no "huyện"
-        if i and _CONTAINER_GAP.fullmatch(text, places[i - 1].end, lw):
+        if i and CONTAINER_GAP.fullmatch(text, places[i - 1].end, lw):
             continue
-        if " ".join(text[lw:a].lower().split() + [text[a:b].split(None, 1)[0].lower()]) in not_places:
+        if _words(text[lw:a]) + _words(m.group(1))[:1] in not_places:
             continue
         out.append((a, b))
     return out
 
 
-@functools.lru_cache(maxsize=1)
-def _not_place_phrases() -> frozenset[str]:
-    return frozenset(" ".join(w) for w in _rules()["not_places"])
-
-
-_CONTAINER_GAP = regex.compile(r"\s*[,(\-–]\s*")
+# What stands between a place and its container written right after it: "xã Võ Miếu,
+# huyện Thanh Sơn", "huyện Giao Thủy (Nam Định)", "Giao Tân - Giao Thủy".
+CONTAINER_GAP = regex.compile(r"\s*[,(\-–]\s*")
 
 
 # --------------------------------------------------------------------------- resolve
@@ -1163,4 +1160,5 @@ def find_places(text: str, *, province_hint: str | None = None, context: Context
 
 
 __all__ = ["scan", "resolve", "build_context", "find_places", "place_entity", "tokenize",
-           "PlaceMention", "Context", "Token", "line_spans", "last_lines", "byline_lines"]
+           "PlaceMention", "Context", "Token", "line_spans", "last_lines", "byline_lines",
+           "unknown_places", "CONTAINER_GAP"]

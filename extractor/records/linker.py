@@ -28,7 +28,7 @@ from dataclasses import dataclass, field
 
 import regex
 
-from ..entities.places import unknown_places
+from ..entities.places import CONTAINER_GAP, unknown_places
 from ..model import Record, Region
 from .cues import compiled as _re, metric_cues
 from .periods import (ASOF, COMPARISON, LOCAL, NO_PERIOD, PLAN_YEAR, Period, period_of,
@@ -506,8 +506,8 @@ class Linker:
         for e in self.places[lo:hi]:
             if e.end > end:
                 continue
-            if prev_place is not None and _contains(prev_place, e) and _re(
-                    r"\s*(?:,|\(|-|–)\s*").fullmatch(self.text[prev_place.end:e.start]):
+            if prev_place is not None and _contains(prev_place, e) and CONTAINER_GAP.fullmatch(
+                    self.text, prev_place.end, e.start):
                 prev_place = e
                 continue  # "xã Võ Miếu, huyện Thanh Sơn", "huyện Giao Thủy (Nam Định)": the container
             prev_place = e
