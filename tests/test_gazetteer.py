@@ -169,3 +169,16 @@ def test_holds_is_membership():
         twin = replace(u)                       # equal, not the same object
         for pool in (units, units[1:], [twin], []):
             assert _holds(pool, u) == (u in pool)
+
+
+def test_a_district_is_found_under_a_former_name_of_its_own():
+    g = gazetteer()
+    # merged or renamed: the former name is a unit of its own, same code and province
+    (was,) = g.lookup("Đạ Tẻh", level="district")
+    assert (was.name, was.code, was.province) == ("Đạ Tẻh", "682", "Lâm Đồng")
+    (nghi_son,) = g.lookup("Tĩnh Gia", level="district")
+    assert (nghi_son.name, nghi_son.type, nghi_son.code) == ("Tĩnh Gia", "huyện", "407")
+    assert {u.name for u in g.lookup("Đạ Huoai", level="district")} == {"Đạ Huoai"}
+    assert g.unit("district", "682").name == "Đạ Huoai"            # the code is the current unit's
+    # another spelling of the same name stays the unit's own name
+    assert [u.name for u in g.lookup("Qui Nhơn", level="district")] == ["Quy Nhơn"]

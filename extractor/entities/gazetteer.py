@@ -19,7 +19,7 @@ from __future__ import annotations
 import functools
 import re
 from collections import defaultdict
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 
 import regex
 
@@ -94,6 +94,16 @@ def _written_forms(name: str) -> list[tuple[tuple[str, ...], str]]:
 _APOSTROPHE = re.compile(r"\s*['’]\s*")
 
 
+def _former_names(name: str, former: str) -> tuple[list[str], list[str]]:
+    """A unit's former names split into other spellings of its name ("Qui Nhơn" for Quy
+    Nhơn: y and i folded together) and names of their own ("Đạ Tẻh" for Đạ Huoai)."""
+    spelled = "".join(name_key(name)).replace("y", "i")
+    spellings, renamed = [], []
+    for n in filter(None, former.split("|")):
+        (spellings if "".join(name_key(n)).replace("y", "i") == spelled else renamed).append(n)
+    return spellings, renamed
+
+
 def _holds(units: list[Unit], unit: Unit) -> bool:
     """`unit in units`, with the whole units compared only where the codes agree (equal
     units have equal codes; comparing all fields of every unit of a common name is slow)."""
@@ -158,7 +168,14 @@ class Gazetteer:
                      former_types=tuple(t for t in r["former_types"].split("|") if t))
             districts[r["code"]] = u
             self.children[p.code].append(u)
-            self._add(u, r["former_names"].split("|"))
+            spellings, renamed = _former_names(u.name, r["former_names"])
+            self._add(u, spellings)
+            for name in renamed:
+                # the unit under the name it bore before a merger or a renaming: a 2022 text's
+                # "huyện Đạ Tẻh" is Đạ Tẻh, not the Đạ Huoai it became (same code, same place)
+                was = replace(u, name=name, type=(u.former_types or (u.type,))[0])
+                self.units.append(was)
+                self._index(name, was)
         for r in load_tsv("gazetteer/communes.tsv"):
             p = self.provinces_old[r["province_code"]]
             d = districts.get(r["district_code"])
@@ -189,10 +206,10 @@ class Gazetteer:
         `province` may be an old or a 2025 province, by name, alias or code.
         """
         units = self.by_key.get(name_key(_strip_level(name)), [])
-        if not units and level is None:
-            units = self.by_key.get(name_key(name), [])
         if level:
             units = [u for u in units if u.level == level]
+        if not units:   # a name that starts like a level word: "Tĩnh Gia" (folded, "tỉnh")
+            units = [u for u in self.by_key.get(name_key(name), []) if not level or u.level == level]
         if era:
             units = [u for u in units if u.era == era]
         if province:

@@ -347,10 +347,8 @@ def _found(text: str, name_start: int, name_end: int, last_start: int, lows: lis
                                   level_word, inexact, plural, person, name_start, last_start)
     exact_units = _exact_units(" ".join(lows[k:j + 1]), key)
     before = _WordsBefore(text, name_start)
-    pm = _mention_in_run(text, name_start, name_end, last_start, lows, k, exact_units or units, key, rules,
+    pm = _mention_in_run(text, name_start, name_end, last_start, lows, k, units, exact_units, key, rules,
                          before)
-    if pm is not None:
-        pm.inexact = not exact_units
     for w in _WINDOWS:
         ws = name_start - w if name_start > w else 0
         if before.low >= ws:
@@ -540,7 +538,7 @@ def _whole_word(chunk: str) -> str | None:
 
 
 def _mention_in_run(text: str, name_start: int, name_end: int, last_start: int, lows: list[str], k: int,
-                    units: list[Unit], key: tuple[str, ...], rules: dict,
+                    units: list[Unit], exact_units, key: tuple[str, ...], rules: dict,
                     before: _WordsBefore | None = None) -> PlaceMention | None:
     """`_mention` for the name text[name_start:name_end], word k of a run of capitalised
     words (`lows`), its last word beginning at `last_start`."""
@@ -554,6 +552,7 @@ def _mention_in_run(text: str, name_start: int, name_end: int, last_start: int, 
     cands = [u for u in units if levels is None or u.level in levels]
     if not cands:
         return None
+    cands, inexact = _narrowed(cands, exact_units, levels is None)
     person = False
     w1 = before.get(1) if lw is None else None
     if w1 is not None:
@@ -569,7 +568,24 @@ def _mention_in_run(text: str, name_start: int, name_end: int, last_start: int, 
             person = any(lows[x] in surnames for x in range(k))
     start = lw_start if (lw is not None and not plural) else name_start
     return _place_mention(start, name_end, name_start, name_end, cands, " ".join(lw) if lw else None,
-                          False, plural, person, name_start, last_start)
+                          inexact, plural, person, name_start, last_start)
+
+
+def _narrowed(cands: list[Unit], exact_units, bare: bool) -> tuple[list[Unit], bool]:
+    """Of the candidates the level word allows, those named with the text's diacritics
+    ("Tĩnh Hải" is not "Tỉnh Hải"), and whether the name matched only without them.
+
+    All are kept when none is named so, or when a bare name names only 2025 units so,
+    which no bare name stands for: "huyện Mù Cang Chải" and "Mù Cang Chải" are the
+    district the data spells "Mù Căng Chải", whose 2025 commune is spelled as written."""
+    if not exact_units:
+        return cands, True
+    exact = [u for u in cands if any(u is x for x in exact_units)]
+    if not exact:
+        return cands, True
+    if bare and all(u.era == "2025" for u in exact):
+        return cands, False
+    return exact, False
 
 
 def _level_word_before_name(text: str, before: _WordsBefore, start: int, rules: dict):
@@ -650,9 +666,8 @@ def _scan_tokens(text: str, toks: list[Token]) -> list[PlaceMention]:
         exact = gazetteer().by_exact.get(canonical_tones(" ".join(toks[k].low for k in range(i, j + 1))), [])
         exact_ids = {id(u) for u in exact}
         exact_units = [u for u in units if id(u) in exact_ids]
-        m = _mention(text, toks, i, j, exact_units or units, key, rules)
+        m = _mention(text, toks, i, j, units, exact_units, key, rules)
         if m is not None:
-            m.inexact = not exact_units
             out.append(m)
         i = j + 1
     return out
@@ -674,7 +689,7 @@ def _longest(toks: list[Token], i: int, by_key: dict, max_len: int) -> bool:
                for length in range(_run_length(toks, i, max_len), 0, -1))
 
 
-def _mention(text: str, toks: list[Token], i: int, j: int, units: list[Unit],
+def _mention(text: str, toks: list[Token], i: int, j: int, units: list[Unit], exact_units,
              key: tuple[str, ...], rules: dict) -> PlaceMention | None:
     # a level word (or "các xã", "các xã như") written before the name
     lw, lw_start, plural, before = _level_word_before(text, toks, i, rules)
@@ -687,6 +702,7 @@ def _mention(text: str, toks: list[Token], i: int, j: int, units: list[Unit],
     cands = [u for u in units if levels is None or u.level in levels]
     if not cands:
         return None
+    cands, inexact = _narrowed(cands, exact_units, levels is None)
     person = False
     if lw is None and before >= 0:
         prev = toks[before]
@@ -702,7 +718,8 @@ def _mention(text: str, toks: list[Token], i: int, j: int, units: list[Unit],
             person = any(toks[x].low in _surnames() for x in range(k, i))
     start = lw_start if (lw is not None and not plural) else name_start
     return PlaceMention(start, name_end, name_start, name_end, cands, level_word=" ".join(lw) if lw else None,
-                        plural=plural, person_cue=person, first_token=toks[i].start, last_token=toks[j].start)
+                        inexact=inexact, plural=plural, person_cue=person, first_token=toks[i].start,
+                        last_token=toks[j].start)
 
 
 def _level_word_before(text: str, toks: list[Token], i: int, rules: dict):
