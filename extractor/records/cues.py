@@ -164,6 +164,10 @@ class CueSet:
     def any(self, text: str) -> bool:
         return self._search(self._any, text) is not None
 
+    def first(self, text: str):
+        """The first match in `text` (a regex match) or None."""
+        return self._search(self._any, text)
+
     def lead(self, text: str, strict: bool = False):
         """A cue that ends `text` (after optional fillers and punctuation)."""
         return self._search(self._strict_lead if strict else self._lead, text)

@@ -41,6 +41,24 @@ PERCENT_METRICS = ("coverage_rate", "plan_attainment", "rate", "target_coverage_
 TARGETS = ("target_coverage_rate", "target_participants")
 _YEARLIKE = regex.compile(r"^(?:19|20)\d\d$")
 _ATTACHED_GAP = regex.compile(r"^[\s\p{L}]{0,30}$")
+# "50.000 người lao động trong các doanh nghiệp chưa tham gia BHXH bắt buộc": words, then
+# the verb whose scheme it is
+_JOINED_GAP = regex.compile(r"^[\s\p{L}]{0,50}(?<!\p{L})tham\s+gia\s*$")
+_OTHER_SUBJECT = regex.compile(r"(?<!\p{L})(?:và|hoặc|tỷ lệ|tỉ lệ|số)(?!\p{L})")
+_NOT_COVERED_GAP = 40   # characters between a count's unit and a later "chưa tham gia"
+_NOT_COVERED_GAP_BREAK = regex.compile(r"\d|tham gia|có thẻ")
+_COMPARED_AFTER = regex.compile(r"\s*(?:\(\s*)?so\s+với(?!\p{L})")   # a change measured against a past
+_BARE_CLAUSE = regex.compile(r"[\s;,\-–+*•]*$")   # nothing before the clause's figure
+_TAG_END = regex.compile(r"\s*\)\s*[-–—]")
+
+
+def _source_tag(text: str, start: int, end: int) -> bool:
+    """Is text[start:end] the name in a line's opening tag, "(Daklak) - …"?"""
+    if start == 0 or text[start - 1] != "(" or not _TAG_END.match(text, end):
+        return False
+    return not text[text.rfind("\n", 0, start - 1) + 1:start - 1].strip()
+
+
 _ORG_BEFORE_NATION = regex.compile(r"(?:BHXH|Bảo hiểm xã hội|bảo hiểm xã hội|Chính phủ|nước)\s*$")
 
 
@@ -93,7 +111,10 @@ class Linker:
         self.text = text
         self.source = source
         self.sentences = sentences
-        self.places = sorted(places, key=lambda e: e.start)  # entities with place dicts
+        # entities with place dicts; a source tag ("(Daklak) - Theo BHXH huyện …") tells
+        # the document's province (entities/context.py), not what the sentence is about
+        self.places = sorted((e for e in places if not _source_tag(text, e.start, e.end)),
+                             key=lambda e: e.start)
         self._place_starts = [e.start for e in self.places]
         # "toàn tỉnh", "cả nước"... found once per document: (start, end, level)
         self._collectives = metric_cues().collective_phrases(text)
@@ -174,6 +195,8 @@ class Linker:
         starts = [n.start for n in sent.numbers]
         in_order = all(a <= b for a, b in zip(starts, starts[1:]))
         for num in sent.numbers:
+            if num.kind == "ordinal":
+                continue  # a label, not a figure: "Quận 1 đạt 89,3%", "lần thứ 2"
             kind = _kind(num, text, self.cues)
             if kind not in ("percent", "count"):
                 prev = FigureState(num.end, kind, None)
@@ -299,10 +322,14 @@ class Linker:
         return self._sent_breaks
 
     # --- metric -------------------------------------------------------------------------
-    def _target_context(self, sent, clause_left: str) -> bool:
-        """A target section, a strong target word earlier in the clause, or opening the sentence."""
+    def _target_context(self, sent, clause_left: str, prev) -> bool:
+        """A target section, a strong target word earlier in the clause, or opening the
+        sentence; or a clause that opens with its figure after a target ("phấn đấu đến năm
+        2025 có 33% lực lượng lao động tham gia BHXH; 95% dân số tham gia BHYT")."""
         c = self.cues
         if self.state.target_section:
+            return True
+        if prev and prev.metric in TARGETS and _BARE_CLAUSE.match(clause_left):
             return True
         m = c.target_strong.last(clause_left)
         if m and not _re(r"(?:đã|vừa)\s+(?:hoàn thành|đạt)\s*$").search(clause_left[:m.start()]):
@@ -347,7 +374,7 @@ class Linker:
             if win.rstrip().endswith("(") and _re(
                     r"(?<!\p{L})(?:chỉ tiêu|giao|mục tiêu|đề ra|kế hoạch)(?!\p{L})[^\d;]{0,25}\(\s*$").search(win):
                 return "target_coverage_rate", 1
-            if self._target_context(sent, clause_left):
+            if self._target_context(sent, clause_left, prev):
                 return "target_coverage_rate", 1
             if c.plan_before.last(clause_left) and _re(r"(?:đạt|bằng|được)\s*$").search(lead):
                 return "plan_attainment", 1
@@ -397,7 +424,8 @@ class Linker:
             return None, 1
         if c.to_target.last(clause_left[-70:]) or c.to_target.after(right):
             return "participants_to_target", 1
-        if c.non_participant_after.after(right) or c.non_participant_before.last(win):
+        if c.non_participant_after.after(right) or c.non_participant_before.last(win) \
+                or self._not_covered_later(phrase):
             return "non_participants", 1
         if (num.unit == "card" or (num.unit_text or "").lower().startswith("thẻ")) \
                 and c.cards_lead.last(win):
@@ -406,10 +434,12 @@ class Linker:
                 _re(r"^\s*(?:so|kế hoạch|chỉ tiêu|mục tiêu)").match(right)
                 or _re(r"kế hoạch|chỉ tiêu|mục tiêu").search(clause_left)):
             return None, 1  # "vượt 587 người" over the plan
-        in_target = self._target_context(sent, clause_left)
+        in_target = self._target_context(sent, clause_left, prev)
         said = in_target or bool(c.target_count_before.last(clause_left))
         level = bool(c.level_lead.lead(lead)) if said else None   # asked once, when needed
         target = said and not level
+        if target and _COMPARED_AFTER.match(right):
+            target = False  # "đạt 85,4% chỉ tiêu được giao, tăng 5.432 người so với cùng kỳ"
         if c.change_decrease_lead.lead(lead):
             return ("target_participants", 1) if target else ("participants_change", -1)
         if c.change_increase_lead.lead(lead):
@@ -422,6 +452,9 @@ class Linker:
                 return "target_participants", 1
         if self._anchor(sent, clause_start, num) or c.participation.any(right[:25]):
             return "participants", 1
+        if prev and prev.metric == "participants" and num.unit == "person" \
+                and self._nearest_place(win_start, num.start, sent.start) is not None:
+            return "participants", 1  # "… có 241.013 người tham gia; huyện Cờ Đỏ có 98.205 người"
         return None, 1
 
     def _count_context(self, num, sent, prev, right) -> bool:
@@ -436,6 +469,15 @@ class Linker:
             return True
         return bool(_re(r"người\s+tham\s+gia|đối tượng").search(self.text[sent.start:sent.end]))
 
+    def _not_covered_later(self, phrase: str) -> bool:
+        """A non-participant cue a few words after the unit, with neither a figure nor
+        participation between: "khoảng 86.000 người dân trên địa bàn tỉnh chưa tham gia BHYT"."""
+        m = self.cues.non_participant_after.first(phrase[:_NOT_COVERED_GAP + 20])
+        if m is None or m.start() > _NOT_COVERED_GAP:
+            return False
+        gap = phrase[:m.start()]
+        return _NOT_COVERED_GAP_BREAK.search(gap) is None
+
     def _anchor(self, sent, clause_start, num) -> bool:
         """Is the figure's clause about insurance at all (a scheme or participation nearby)?"""
         if any(clause_start - 80 <= sm.start < num.end + 40 for sm in sent.schemes):
@@ -446,8 +488,10 @@ class Linker:
     def _scheme(self, num, sent, clause_start, clause_end, win_start, prev) -> str | None:
         text = self.text
         for sm in sent.schemes:
-            if num.end <= sm.start <= num.end + 30 and sm.start < clause_end:
-                if _ATTACHED_GAP.match(text[num.end:sm.start]):
+            if num.end <= sm.start <= num.end + 60 and sm.start < clause_end:
+                gap = text[num.end:sm.start]
+                if (sm.start <= num.end + 30 and _ATTACHED_GAP.match(gap)) or (
+                        num.unit == "person" and _JOINED_GAP.match(gap) and not _OTHER_SUBJECT.search(gap)):
                     return sm.scheme
         before = [sm for sm in sent.schemes if win_start <= sm.start and sm.end <= num.start
                   and not sm.comparison]
