@@ -13,7 +13,7 @@ from collections import Counter
 from ..ingest.sentences import sentences as split_sentences
 from .checks import drop_duplicates, drop_impossible
 from .linker import Linker, Sentence
-from .periods import role
+from .periods import read_in_text_years, role
 from .regions import RegionResolver
 from .schemes import scheme_finder
 from .tables import table_records
@@ -39,6 +39,8 @@ def build_records(*, doc, view, meta, reference, numbers, dates, entities, conte
                               dates=[(d, role(text, d, sp.start)) for d in in_dates(sp.start, sp.end)],
                               schemes=in_schemes(sp.start, sp.end)))
 
+    if reference is None:
+        read_in_text_years(sents)
     skip = _headline_paragraphs(text, title, sents)
     places = [e for e in entities if e.type in PLACE_TYPES and e.normalized]
     orgs = [e for e in entities if e.type == "ORG"]

@@ -422,7 +422,10 @@ class Linker:
         if c.population_lead.lead(lead) or c.count_exclude_after.any(phrase) \
                 or c.count_exclude_before.last(win):
             return None, 1
-        if c.to_target.last(clause_left[-70:]) or c.to_target.after(right):
+        # (from 4 characters before the clause: one that opens after the break word "còn"
+        # starts with the rest of the cue, "…, còn thiếu 1.320 người")
+        if c.to_target.last(text[max(sent.start, clause_start - 4):num.start][-74:]) \
+                or c.to_target.after(right):
             return "participants_to_target", 1
         if c.non_participant_after.after(right) or c.non_participant_before.last(win) \
                 or self._not_covered_later(phrase):

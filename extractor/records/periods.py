@@ -10,7 +10,7 @@ năm 2020", "cùng kỳ"), the year a plan or target belongs to ("kế hoạch g
 from __future__ import annotations
 
 import datetime as _dt
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import regex
 
@@ -121,3 +121,23 @@ def same_period_in_year(period: Period, year: int) -> Period:
 
 def reference_period(reference: _dt.date | None) -> Period:
     return Period(None, reference.isoformat()) if reference else NO_PERIOD
+
+
+def read_in_text_years(sentences) -> None:
+    """With no publication date, a date that needs one to be read ("10 tháng đầu năm",
+    "hết tháng 6", "Quý III") is read in the year the text last gave as the time of its
+    own figures ("Năm 2023, …. Lũy kế 10 tháng đầu năm, …"): replaced in place in each
+    sentence's (mention, role) list. A date of "now" ("hiện nay", "đến nay") stays
+    unread: the year of the text is not its day."""
+    from ..normalize import read_date
+    year = None
+    for sent in sentences:
+        for i, (d, r) in enumerate(sent.dates):
+            if d.value is None and d.needs_reference:
+                if year is None:
+                    continue
+                read = read_date(d.text, _dt.date(year, 12, 31))
+                if read is not None and read.value is not None and read.kind != "relative":
+                    sent.dates[i] = (replace(read, start=d.start, end=d.end, text=d.text), r)
+            elif r == ASOF and d.end_iso and not d.needs_reference and d.end_iso[:4].isdigit():
+                year = int(d.end_iso[:4])
