@@ -199,7 +199,7 @@ def test_html_and_docx_without_any_text(tmp_path):
 
 def test_a_reader_bug_becomes_a_read_error(tmp_path, monkeypatch):
     import extractor.ingest.text_reader as tr
-    monkeypatch.setattr(tr, "pipe_tables", lambda text: 1 / 0)
+    monkeypatch.setattr(tr, "text_tables", lambda text: 1 / 0)
     p = tmp_path / "a.txt"
     p.write_text("Toàn tỉnh đạt 99%.", encoding="utf-8")
     assert _reason(p).startswith("unexpected error while reading: ZeroDivisionError")

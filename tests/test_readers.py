@@ -46,6 +46,38 @@ def test_markdown_pipe_table_is_a_table_pointing_into_the_text(tmp_path):
     assert_cells_point_into_text(doc)
 
 
+def test_columns_aligned_with_spaces_or_tabs_are_a_table(tmp_path):
+    txt = ("Biểu 01: Kết quả bao phủ BHYT đến 31/12/2022\n"
+           "Đơn vị            Dân số     Số người tham gia    Tỷ lệ (%)\n"
+           "Huyện Mường Nhé   45.120     44.890               99,5\n"
+           "Huyện Tủa Chùa    58.340     57.650               98,8\n"
+           "Toàn tỉnh\t635.900\t612.450\t96,3\n"
+           "\n"
+           "Năm 2022, toàn tỉnh  đạt  kết quả  tốt.\n"
+           "Công tác  tuyên truyền  được  đẩy mạnh.\n"
+           "Các xã  đều  tham gia.\n")
+    p = tmp_path / "bieu.txt"
+    p.write_text(txt, encoding="utf-8")
+    doc = read_path(str(p))
+    assert doc.text == txt
+    assert [t.texts() for t in doc.tables] == [[
+        ["Đơn vị", "Dân số", "Số người tham gia", "Tỷ lệ (%)"],
+        ["Huyện Mường Nhé", "45.120", "44.890", "99,5"],
+        ["Huyện Tủa Chùa", "58.340", "57.650", "98,8"],
+        ["Toàn tỉnh", "635.900", "612.450", "96,3"]]]       # prose with double spaces is none
+    assert_cells_point_into_text(doc)
+    # and its rows are records, once each (the lines are not read again as sentences)
+    from extractor.pipeline import extract_file
+    got = sorted((r["region"]["name"], r["metric"], r["value"], r["period"]["end"])
+                 for r in extract_file(str(p)).records)
+    assert got == [("Mường Nhé", "coverage_rate", 99.5, "2022-12-31"),
+                   ("Mường Nhé", "participants", 44890, "2022-12-31"),
+                   ("Tủa Chùa", "coverage_rate", 98.8, "2022-12-31"),
+                   ("Tủa Chùa", "participants", 57650, "2022-12-31"),
+                   ("Điện Biên", "coverage_rate", 96.3, "2022-12-31"),
+                   ("Điện Biên", "participants", 612450, "2022-12-31")]
+
+
 def test_document_from_text_keeps_the_string_exactly():
     text = "Năm 2021,\r\n toàn tỉnh có 3.242.690 người tham gia.  "
     doc = document_from_text(text, source="x.txt")

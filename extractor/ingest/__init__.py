@@ -16,7 +16,7 @@ from __future__ import annotations
 import hashlib
 
 from ..model import Document
-from .assemble import pipe_tables
+from .assemble import text_tables
 from .discover import iter_inputs
 from .errors import ReadError
 from .legacy_fonts import detect_legacy
@@ -43,4 +43,4 @@ def document_from_text(text: str, source: str | None = None) -> Document:
                         "read the file instead, or convert it first")
     return Document(source=source if source is not None else "<text>", text=text, format="string",
                     sha256=hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest(),
-                    encoding=None, tables=pipe_tables(text), warnings=warnings)
+                    encoding=None, tables=text_tables(text), warnings=warnings)

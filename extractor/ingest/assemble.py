@@ -7,9 +7,11 @@ offsets point into the final text, `page_break()` closes a PDF page. Each piece
 goes through an optional `convert` function first (legacy-font conversion), so
 offsets are taken on the text as it finally is.
 
-It also finds Markdown-style pipe tables ("| a | b |") in plain text without
-changing the text (`pipe_tables`). Nothing here reads files or decides what a
-paragraph is.
+It also finds tables in plain text without changing the text: Markdown-style pipe
+tables ("| a | b |", `pipe_tables`) and tables whose columns are aligned with runs
+of spaces or tabs, as text copied from a spreadsheet or a PDF keeps them
+(`aligned_tables`); `text_tables` gives both. Nothing here reads files or decides
+what a paragraph is.
 """
 from __future__ import annotations
 
@@ -129,3 +131,68 @@ def pipe_tables(text: str) -> list[Table]:
     if rows:
         tables.append(Table(rows, start=first_start, end=last_end))
     return [t for t in tables if len(t.rows) >= 2]
+
+
+_GAP = regex.compile(r"\t+| {2,}")                  # between two cells of an aligned row
+_NUMBER_CELL = regex.compile(r"^[(+\-–]?\d[\d.,]*%?\)?$")
+MIN_ALIGNED_ROWS = 3                                # a header and two rows at least
+
+
+def aligned_tables(text: str) -> list[Table]:
+    """Tables whose columns are aligned with runs of two or more spaces or tabs:
+    consecutive lines of three or more cells each, as many on every line, in which
+    every row but the first has figures in at least half of its cells after the
+    first (so that prose with double spaces is no table). Offsets into `text`."""
+    if "  " not in text and "\t" not in text:
+        return []
+    tables: list[Table] = []
+    run: list[list[Cell]] = []
+
+    def close() -> None:
+        body = run[1:]
+        if len(run) >= MIN_ALIGNED_ROWS and all(_mostly_figures(r) for r in body):
+            tables.append(Table(list(run), start=run[0][0].start, end=run[-1][-1].end))
+        run.clear()
+
+    pos = 0
+    for line in text.split("\n"):
+        cells = _aligned_cells(line, pos)
+        pos += len(line) + 1
+        if cells is None:
+            close()
+            continue
+        if run and len(cells) != len(run[0]):
+            close()
+        run.append(cells)
+    close()
+    return tables
+
+
+def _aligned_cells(line: str, offset: int) -> list[Cell] | None:
+    """The cells of one aligned row (three or more), or None."""
+    if "|" in line or ("  " not in line and "\t" not in line):
+        return None
+    cells: list[Cell] = []
+    start = len(line) - len(line.lstrip())
+    body = line.rstrip()
+    for m in _GAP.finditer(body, start):
+        if m.start() > start:
+            cells.append(Cell(body[start:m.start()], offset + start, offset + m.start()))
+        start = m.end()
+    if start < len(body):
+        cells.append(Cell(body[start:], offset + start, offset + len(body)))
+    return cells if len(cells) >= 3 else None
+
+
+def _mostly_figures(row: list[Cell]) -> bool:
+    rest = row[1:]
+    return 2 * sum(1 for c in rest if _NUMBER_CELL.match(c.text)) >= len(rest)
+
+
+def text_tables(text: str) -> list[Table]:
+    """The pipe tables and the aligned tables of a plain text, in text order."""
+    pipes = pipe_tables(text)
+    aligned = aligned_tables(text)
+    if not aligned:
+        return pipes
+    return sorted(pipes + aligned, key=lambda t: t.start)
