@@ -92,6 +92,7 @@ class DocState:
     target_section: bool = False
     intro: str | None = None          # a line ending with ":" that opens a list
     para_percent: str | None = None   # the last percent metric of the paragraph
+    in_item: bool = False             # is the paragraph a list item ("- …", "1. …")?
 
 
 @dataclass(slots=True)
@@ -151,13 +152,18 @@ class Linker:
         for sent in self.sentences:
             if sent.paragraph != self.state.paragraph:
                 line = self._line(sent)
-                if not _re(r"^\s*(?:[-–•+*]|\d{1,2}[.)])\s").match(line):
+                item = _re(r"^\s*(?:[-–•+*]|\d{1,2}[.)])\s").match(line) is not None
+                if not item:
                     self.state.intro = None  # a list ends with the first line that is not an item
                 if line.rstrip(" *").endswith(":"):
                     self.state.intro = line
                 self.state.paragraph = sent.paragraph
                 self.state.para_scheme = None
-                self.state.para_percent = None
+                if not (item and self.state.in_item):
+                    # an item after an item goes on with its percent: "- Tỷ lệ bao phủ BHYT
+                    # toàn tỉnh: 93,5%." then "- Huyện Minh Hóa: 99,2%."
+                    self.state.para_percent = None
+                self.state.in_item = item
                 heading = self._heading(sent)
                 if heading is not None:
                     self.state.target_section = bool(self.cues.target_headings.any(heading))
