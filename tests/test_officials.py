@@ -42,6 +42,19 @@ def officials(text, **kw):
      (None, "Chủ tịch", "UBND xã Giao Tân", None)),
     ("Trưởng Ban Tuyên giáo Tỉnh ủy Bắc Giang Nguyễn Văn Lâm phát biểu.",
      ("Nguyễn Văn Lâm", "Trưởng ban", "Ban Tuyên giáo Tỉnh ủy Bắc Giang", None)),
+    # a department between the title and its organization belongs to the title
+    ("Theo ông Lê Văn Tám - Trưởng phòng Quản lý thu BHXH tỉnh Nghệ An, năm nay khó khăn.",
+     ("Lê Văn Tám", "Trưởng phòng Quản lý thu", "BHXH tỉnh Nghệ An", "ông")),
+    ("Bà Hà Thị Lan, Phó Trưởng phòng Khai thác và thu nợ BHXH huyện Yên Thành cho biết.",
+     ("Hà Thị Lan", "Phó Trưởng phòng Khai thác và thu nợ", "BHXH huyện Yên Thành", "bà")),
+    # ... or is the organization, with the place after it
+    ("Ông Bùi Văn Bình, Trưởng phòng Y tế huyện Can Lộc, nói.",
+     ("Bùi Văn Bình", "Trưởng phòng", "Phòng Y tế huyện Can Lộc", "ông")),
+    # academic titles written without their last dot; a hospital is an organization
+    ("PGS.TS Nguyễn Văn Bình, Phó Giám đốc Sở Y tế tỉnh Hà Nam nhấn mạnh.",
+     ("Nguyễn Văn Bình", "Phó Giám đốc", "Sở Y tế tỉnh Hà Nam", "PGS.TS")),
+    ("Theo TS.BS Lê Thị Hoa, Giám đốc Bệnh viện Đa khoa tỉnh Hà Nam, số ca bệnh tăng.",
+     ("Lê Thị Hoa", "Giám đốc", "Bệnh viện Đa khoa tỉnh Hà Nam", "TS.BS")),
 ])
 def test_orders_of_name_title_and_organization(text, expected):
     assert officials(text) == [expected]

@@ -49,6 +49,11 @@ _SEP_BEFORE_TITLE = regex.compile(r"[ ]*(?:,|-|–|—|\(|:)[ ]*$|[ ]+là[ ]+$")
 _LINE_NAME = regex.compile(r"^(?P<name>" + _WORD + r"(?:[ ]" + _WORD + r"){1,3})(?:[ ]*,[ ]*(?P<rest>.{0,60}))?$")
 _SPACES = regex.compile(r"[ ]+")
 _COMMA_AFTER = regex.compile(r"[ ]*(?P<comma>,[ ]*)?")
+# a department's name after "Trưởng phòng": capitalised, then up to five words, before its organization
+_DEPARTMENT = regex.compile(r"[ ]+(\p{Lu}\p{Ll}*(?:[ ]+\p{Ll}+){0,5})[ ]+(?=\p{Lu})")
+_LOCAL_DEPARTMENT = regex.compile(
+    r"[ ]+(\p{Lu}\p{Ll}*(?:[ ]+\p{Ll}+){0,4}[ ]+(?:huyện|quận|thị xã|thành phố|tỉnh|xã|phường)"
+    r"(?:[ ]+\p{Lu}\p{Ll}*){1,4})")
 _BAN_PHONG = regex.compile(r"(?i)(?:ban|phòng|văn phòng)\b")
 _LETTER_NUMBER = regex.compile(r"(?m)^\s*Số[ ]*[:.]?[ ]*\d")
 # an honorific before a capitalised word the rules did not read as a name (see _ner_persons):
@@ -154,22 +159,30 @@ def _name_before(text: str, end: int, use_ner: bool, sent: tuple[int, int]) -> t
             best = m
     if best is None:
         return None
+    run_start, run = best.start(), best.group()
     # the run may begin inside a word: runs are found from an arbitrary offset
-    if best.start() > sent[0] and text[best.start() - 1].isalpha():
+    if run_start > sent[0] and text[run_start - 1].isalpha():
         return None
-    hon, hon_start = _honorific(text, best.start())
-    cleaned = _clean_name(best.group(), hon is not None)
+    hon, hon_start = _honorific(text, run_start)
+    first = run.split(" ", 1)[0]
+    if " " in run:
+        # "PGS.TS Nguyễn Văn Bình": the run starts inside the honorific
+        inner, inner_start = _honorific(text, run_start + len(first))
+        if inner is not None and inner_start < run_start:
+            hon, hon_start = inner, inner_start
+            run_start, run = run_start + len(first) + 1, run[len(first) + 1:]
+    cleaned = _clean_name(run, hon is not None)
     if cleaned is None and use_ner:
-        cleaned = _ner_name(text, best.start(), best.end(), sent)
+        cleaned = _ner_name(text, run_start, best.end(), sent)
     if cleaned is None:
         return None
     name, off = cleaned
-    start = best.start() + off
+    start = run_start + off
     if off and hon is None:
-        lead = _rules()["hon_lead"].match(best.group())
+        lead = _rules()["hon_lead"].match(run)
         if lead:
             hon = _rules()["hon_canon"].get(fold(lead.group().strip()), lead.group().strip().lower())
-            hon_start = best.start()
+            hon_start = run_start
     return name, (hon_start if hon else start), start + len(name), hon
 
 
@@ -265,11 +278,22 @@ def find_officials(text: str, orgs: list[Entity], *, use_ner: bool = True) -> li
         after = m.end()
         gap = _SPACES.match(text[after:after + 3])
         org = org_at.get(after + (gap.end() if gap else 0)) if gap else None
-        organization = None
+        organization = written_org = None
         end = after
         last = raw_title.split()[-1]
         if org is None and fold(last) in ("ban", "phong"):   # "Trưởng Ban Tuyên giáo Tỉnh ủy"
             org = org_at.get(m.end() - len(last))
+            if org is None and key not in r["heads"]:
+                # "Trưởng phòng Quản lý thu BHXH tỉnh Nghệ An": the department is the title's
+                dept = _DEPARTMENT.match(text, after)
+                org = org_at.get(dept.end()) if dept else None
+                if org is not None:
+                    title = f"{title} {dept.group(1)}"
+                else:   # "Trưởng phòng Y tế huyện Can Lộc": the department of a place
+                    local = _LOCAL_DEPARTMENT.match(text, after)
+                    if local:
+                        organization = written_org = f"{last.capitalize()} {local.group(1)}"
+                        end = local.end()
         if key in r["heads"]:                               # "Trưởng Ban Tuyên giáo Tỉnh ủy"
             if org is None or not _BAN_PHONG.match(org.text):
                 continue
@@ -306,7 +330,8 @@ def find_officials(text: str, orgs: list[Entity], *, use_ner: bool = True) -> li
             persons.append(Entity("PERSON", name, name_span[0], name_span[1],
                                   {"name": name, "honorific": honorific, "role": "official"},
                                   method="rule", confidence=0.9))
-        org_text = "" if org is None else (org.normalized["name"] if org.text.isupper() else org.text)
+        org_text = (written_org or "") if org is None else (
+            org.normalized["name"] if org.text.isupper() else org.text)
         title_full = f"{title} {org_text}"
         norm = {"name": name, "title": title, "organization": organization, "honorific": honorific,
                 "title_full": " ".join(title_full.split())}
