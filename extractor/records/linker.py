@@ -48,6 +48,9 @@ _OTHER_SUBJECT = regex.compile(r"(?<!\p{L})(?:và|hoặc|tỷ lệ|tỉ lệ|s�
 _NOT_COVERED_GAP = 40   # characters between a count's unit and a later "chưa tham gia"
 _NOT_COVERED_GAP_BREAK = regex.compile(r"\d|tham gia|có thẻ")
 _COMPARED_AFTER = regex.compile(r"\s*(?:\(\s*)?so\s+với(?!\p{L})")   # a change measured against a past
+_RISEN_TO = regex.compile(r"(?<!\p{L})(?:tăng|nâng)\s+lên\s*$")
+_SHARED_TAIL = regex.compile(r"\s*(?:đều\s+)?(?:đạt|có|với|là|:)?\s*(?:\p{L}+\s+){0,3}")
+_SHARED_PERCENT_TAIL = regex.compile(r"\s*(?:đều\s+)?(?:đạt|có|với|là|:)?\s*(?:\p{L}+\s+){0,6}")
 _BARE_CLAUSE = regex.compile(r"[\s;,\-–+*•]*$")   # nothing before the clause's figure
 _TAG_END = regex.compile(r"\s*\)\s*[-–—]")
 
@@ -243,7 +246,7 @@ class Linker:
             paired = self._respective(num, sent, clause_start, clause_end)
             if paired is not None:
                 region = paired
-            shared = self._shared_list(win_start, num.start, sent.start) \
+            shared = self._shared_list(win_start, num.start, sent.start, kind == "percent") \
                 if region.source == "own" and paired is None else []
             for ref in shared or [region]:
                 self._emit(num, sent, metric, scheme, ref, period, compared, value, kind,
@@ -289,8 +292,9 @@ class Linker:
         region = self.regions.from_entity(places[figs.index(num)])
         return Ref(region, "own") if region else None
 
-    def _shared_list(self, start: int, end: int, sent_start: int) -> list[Ref]:
-        """Places listed right before one figure ("Đồng Văn, Mèo Vạc, Yên Minh đạt 100%")."""
+    def _shared_list(self, start: int, end: int, sent_start: int, percent: bool = False) -> list[Ref]:
+        """Places listed right before one figure ("Đồng Văn, Mèo Vạc, Yên Minh đạt 100%"); a
+        percent's may be further from it ("Pác Nặm và Ba Bể có tỷ lệ bao phủ 100%")."""
         ents = [e for e in self._places_between(start, end) if e.end <= end
                 and not self._in_org(e.start, e.end)]
         if len(ents) < 2:
@@ -303,7 +307,7 @@ class Linker:
                 break  # a list is of one level: "xã A, huyện B" is an address
             chain.insert(0, e)
         tail = self.text[chain[-1].end:end]
-        if len(chain) < 2 or not _re(r"\s*(?:đều\s+)?(?:đạt|có|với|là|:)?\s*(?:\p{L}+\s+){0,3}").fullmatch(tail):
+        if len(chain) < 2 or not (_SHARED_PERCENT_TAIL if percent else _SHARED_TAIL).fullmatch(tail):
             return []
         refs = [Ref(self.regions.from_entity(e), "own") for e in chain]
         return [r for r in refs if r.region]
@@ -451,7 +455,9 @@ class Linker:
             target = False  # "đạt 85,4% chỉ tiêu được giao, tăng 5.432 người so với cùng kỳ"
         if c.change_decrease_lead.lead(lead):
             return ("target_participants", 1) if target else ("participants_change", -1)
-        if c.change_increase_lead.lead(lead):
+        if c.change_increase_lead.lead(lead) and (target or not _RISEN_TO.search(lead)
+                                                  or _COMPARED_AFTER.match(right)):
+            # ("năm 2022 tăng lên 25.310 người": risen to, a level, unless measured "so với")
             return ("target_participants", 1) if target else ("participants_change", 1)
         # a window that starts at the clause is the clause: the question asked above
         if in_target or (said if win_start == clause_start else c.target_count_before.last(win)):
