@@ -41,8 +41,8 @@ PERCENT_METRICS = ("coverage_rate", "plan_attainment", "rate", "target_coverage_
 TARGETS = ("target_coverage_rate", "target_participants")
 _YEARLIKE = regex.compile(r"^(?:19|20)\d\d$")
 _ATTACHED_GAP = regex.compile(r"^[\s\p{L}]{0,30}$")
-# "50.000 người lao động trong các doanh nghiệp chưa tham gia BHXH bắt buộc": words, then
-# the verb whose scheme it is
+# "50.000 người lao động trong các doanh nghiệp chưa tham gia BHXH bắt buộc", "31,5% lực
+# lượng lao động trong độ tuổi tham gia BHXH": words, then the verb whose scheme it is
 _JOINED_GAP = regex.compile(r"^[\s\p{L}]{0,50}(?<!\p{L})tham\s+gia\s*$")
 _OTHER_SUBJECT = regex.compile(r"(?<!\p{L})(?:và|hoặc|tỷ lệ|tỉ lệ|số)(?!\p{L})")
 _NOT_COVERED_GAP = 40   # characters between a count's unit and a later "chưa tham gia"
@@ -506,7 +506,8 @@ class Linker:
             if num.end <= sm.start <= num.end + 60 and sm.start < clause_end:
                 gap = text[num.end:sm.start]
                 if (sm.start <= num.end + 30 and _ATTACHED_GAP.match(gap)) or (
-                        num.unit == "person" and _JOINED_GAP.match(gap) and not _OTHER_SUBJECT.search(gap)):
+                        num.unit in ("person", "percent") and _JOINED_GAP.match(gap)
+                        and not _OTHER_SUBJECT.search(gap)):
                     return sm.scheme
         before = [sm for sm in sent.schemes if win_start <= sm.start and sm.end <= num.start
                   and not sm.comparison]
