@@ -332,7 +332,7 @@ class Linker:
         return self._sent_breaks
 
     # --- metric -------------------------------------------------------------------------
-    def _target_context(self, sent, clause_left: str, prev) -> bool:
+    def _target_context(self, sent, clause_left: str, prev, end: int) -> bool:
         """A target section, a strong target word earlier in the clause, or opening the
         sentence; or a clause that opens with its figure after a target ("phấn đấu đến năm
         2025 có 33% lực lượng lao động tham gia BHXH; 95% dân số tham gia BHYT")."""
@@ -342,7 +342,8 @@ class Linker:
         if prev and prev.metric in TARGETS and _BARE_CLAUSE.match(clause_left):
             return True
         m = c.target_strong.last(clause_left)
-        if m and not _re(r"(?:đã|vừa)\s+(?:hoàn thành|đạt)\s*$").search(clause_left[:m.start()]):
+        if m and not _re(r"(?:đã|vừa)\s+(?:hoàn thành|đạt)\s*$").search(clause_left[:m.start()]) \
+                and not self._reached_between(sent, end - len(clause_left) + m.end(), end):
             return True
         return self._opens_with_target(sent)
 
@@ -384,7 +385,7 @@ class Linker:
             if win.rstrip().endswith("(") and _re(
                     r"(?<!\p{L})(?:chỉ tiêu|giao|mục tiêu|đề ra|kế hoạch)(?!\p{L})[^\d;]{0,25}\(\s*$").search(win):
                 return "target_coverage_rate", 1
-            if self._target_context(sent, clause_left, prev):
+            if self._target_context(sent, clause_left, prev, num.start):
                 return "target_coverage_rate", 1
             if c.plan_before.last(clause_left) and _re(r"(?:đạt|bằng|được)\s*$").search(lead):
                 return "plan_attainment", 1
@@ -447,8 +448,9 @@ class Linker:
                 _re(r"^\s*(?:so|kế hoạch|chỉ tiêu|mục tiêu)").match(right)
                 or _re(r"kế hoạch|chỉ tiêu|mục tiêu").search(clause_left)):
             return None, 1  # "vượt 587 người" over the plan
-        in_target = self._target_context(sent, clause_left, prev)
-        said = in_target or bool(c.target_count_before.last(clause_left))
+        in_target = self._target_context(sent, clause_left, prev, num.start)
+        said = in_target or self._weak_target_before(c.target_count_before.last(clause_left),
+                                                     sent, clause_start, num.start)
         level = bool(c.level_lead.lead(lead)) if said else None   # asked once, when needed
         target = said and not level
         if target and _COMPARED_AFTER.match(right):
@@ -483,6 +485,26 @@ class Linker:
         if prev and prev.kind == "count" and prev.metric:
             return True
         return bool(_re(r"người\s+tham\s+gia|đối tượng").search(self.text[sent.start:sent.end]))
+
+    def _weak_target_before(self, cue, sent, clause_start: int, end: int) -> bool:
+        """Does a target word ("chỉ tiêu", "giao") before a count make it a target?"""
+        return cue is not None and not self._reached_between(sent, clause_start + cue.end(), end)
+
+    def _reached_between(self, sent, lo: int, hi: int) -> bool:
+        """Is there, in text[lo:hi], an as-of date already past when the text was written that
+        opens a main clause? Then what follows is the level reached, not the target named
+        before: "Quyết định … giao chỉ tiêu … (…), đến hết tháng 8/2023, toàn tỉnh có
+        1.741.540 người" in a letter of 20/9/2023."""
+        if self.reference is None:
+            return False
+        text = self.text
+        for d, r in sent.dates:
+            if r == ASOF and getattr(d, "asof", False) and lo <= d.start and d.end <= hi \
+                    and text[d.end:d.end + 1] == ",":
+                end = self._period_of(d).end
+                if end and len(end) >= 7 and end[:10] < self.reference.isoformat()[:len(end[:10])]:
+                    return True
+        return False
 
     def _not_covered_later(self, phrase: str) -> bool:
         """A non-participant cue a few words after the unit, with neither a figure nor
