@@ -61,6 +61,17 @@ def test_compared_to_of_a_change():
     assert changes[1496]["end"].startswith("2023-12")
 
 
+def test_compared_to_is_read_from_the_figures_period():
+    # published in 2024: "quý trước" and "tháng trước" are before the figure, not before January
+    text = ("Tin Nam Định\nQuý III/2023, tỉnh Nam Định có 1.650.000 người tham gia BHYT, tăng 15.000 "
+            "người so với quý trước. Đến hết tháng 9/2023, số người tham gia BHXH bắt buộc giảm 5.000 "
+            "người so với tháng trước, tăng 8.000 người so với cùng thời điểm năm 2022.")
+    got = [(r["value"], r["compared_to"]["end"]) for r in
+           extract_text(text, published=datetime.date(2024, 1, 15), use_ner=False).records
+           if r["metric"] == "participants_change"]
+    assert got == [(15000, "2023-06-30"), (-5000, "2023-08-31"), (8000, "2022-09-30")]
+
+
 def test_a_change_larger_than_its_total_is_dropped():
     ex = extract_text("Tin Tiền Giang\nĐến 30.6.2017, toàn tỉnh Tiền Giang có trên 1,3 triệu người tham gia BHYT, "
                       "tăng trên 45.400 ngàn người so cuối năm 2016.", use_ner=False)

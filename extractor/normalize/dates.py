@@ -488,6 +488,9 @@ def _relative(f: str, g: dict, ref: dt.date | None) -> When:
         y, mo = _shift_month(ref.year, ref.month, n)
         lo, hi = _month_bounds(y, mo)
         return When("relative", "month", lo, hi, needs_ref=True)
+    if unit == "quarter":
+        y, mo = _shift_month(ref.year, (ref.month - 1) // 3 * 3 + 1, 3 * n)
+        return When("relative", "period", dt.date(y, mo, 1), _month_bounds(y, mo + 2)[1], needs_ref=True)
     y = ref.year + n
     return When("relative", "year", dt.date(y, 1, 1), dt.date(y, 12, 31), needs_ref=True)
 

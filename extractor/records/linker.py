@@ -822,10 +822,29 @@ class Linker:
                 if p.end and len(p.end) >= 4 and p.end[:4].isdigit() and "năm trước" not in low:
                     return same_period_in_year(period, int(p.end[:4]))
                 return shift_year(period, -1) if period.end else None
-            return self._period_of(d)
+            before = self._before_period(d, period)
+            return before if before is not None else self._period_of(d)
         if _re(r"cùng kỳ").search(self.text[clause_start:clause_end]) and period.end:
             return shift_year(period, -1)
         return None
+
+    def _before_period(self, mention, period: Period) -> Period | None:
+        """"so với quý trước / tháng trước / năm trước / đầu năm": a comparison date read from
+        the figure's own period, not from the day of publication (a figure "hết quý III/2023"
+        published in 2024)."""
+        if not getattr(mention, "needs_reference", False):
+            return None
+        end = period.end or ""
+        try:
+            day = _dt.date.fromisoformat(end[:10]) if len(end) >= 10 else (
+                _dt.date(int(end[:4]), int(end[5:7]), 28) if len(end) == 7 else None)
+        except ValueError:
+            return None
+        if day is None:
+            return None
+        from ..normalize import read_date
+        again = read_date(mention.text, day)
+        return period_of(again) if again is not None and again.value is not None else None
 
     # --- output -------------------------------------------------------------------------
     def _emit(self, num, sent, metric, scheme, region: Ref, period: Period, compared, value,
