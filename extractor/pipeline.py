@@ -299,8 +299,10 @@ def _iter_dask(tasks, jobs: int, options: Options, scheduler: str | None):
     else:
         from .interrupts import put_off_interrupts
         with put_off_interrupts(drop=True):   # its processes leave Ctrl-C to this one
+            # CRITICAL: a worker that loses its scheduler while the run is stopped logs an
+            # ERROR with a traceback; the errors of a task reach this process through its result
             cluster = LocalCluster(n_workers=jobs, threads_per_worker=1, processes=True,
-                                   dashboard_address=None, silence_logs=40)
+                                   dashboard_address=None, silence_logs=50)
         client = Client(cluster)
     try:
         client.run(_warm, options)
