@@ -204,8 +204,8 @@ class Linker:
         starts = [n.start for n in sent.numbers]
         in_order = all(a <= b for a, b in zip(starts, starts[1:]))
         for num in sent.numbers:
-            if num.kind == "ordinal":
-                continue  # a label, not a figure: "Quận 1 đạt 89,3%", "lần thứ 2"
+            if num.kind == "ordinal" or self._in_place_name(num.start, num.end):
+                continue  # a label, not a figure: "Quận 1 đạt 89,3%", "lần thứ 2", "Phường Hà Giang 1"
             kind = _kind(num, text, self.cues)
             if kind not in ("percent", "count"):
                 prev = FigureState(num.end, kind, None)
@@ -485,6 +485,11 @@ class Linker:
         if prev and prev.kind == "count" and prev.metric:
             return True
         return bool(_re(r"người\s+tham\s+gia|đối tượng").search(self.text[sent.start:sent.end]))
+
+    def _in_place_name(self, start: int, end: int) -> bool:
+        """Is text[start:end] inside the name of a place found ("Phường Hà Giang 1")?"""
+        i = bisect.bisect_right(self._place_starts, start) - 1
+        return i >= 0 and self.places[i].end >= end and self.places[i].start < start
 
     def _weak_target_before(self, cue, sent, clause_start: int, end: int) -> bool:
         """Does a target word ("chỉ tiêu", "giao") before a count make it a target?"""
