@@ -189,7 +189,7 @@ class Linker:
             return
         intro = self.text[sent.start:sent.end].rstrip(" *").endswith(":")
         asofs = [d for d, r in sent.dates if r == ASOF and (getattr(d, "asof", False) or sent.numbers or intro)
-                 and not self._in_brackets(sent.start, d.start)]
+                 and not self._in_brackets(sent.start, d.start) and not self._aimed_at(sent, d)]
         if asofs:
             marked = [d for d in asofs if getattr(d, "asof", False)]
             p = self._period_of(_prefer_point(marked or asofs)[0])
@@ -235,7 +235,7 @@ class Linker:
             if scheme is None or region is None or region.region is None:
                 continue
             if metric in TARGETS and region.source not in ("own",) and self._national_target(
-                    sent, clause_start, clause_end):
+                    sent, clause_start, clause_end, num.start):
                 continue  # a central resolution's target quoted in a provincial text
             if region.source in ("collective", "subject") and (
                     num.start <= first_fig_start or region.source == "collective"):
@@ -268,10 +268,17 @@ class Linker:
             return None
         return line if self._HEADING.match(line) else None
 
-    def _national_target(self, sent: Sentence, clause_start: int, clause_end: int) -> bool:
+    def _national_target(self, sent: Sentence, clause_start: int, clause_end: int, pos: int) -> bool:
         t = self.text[sent.start:sent.end]
-        return self.cues.central_documents.any(t) and not self.cues.assigned.any(
-            self.text[clause_start:clause_end])
+        if not self.cues.central_documents.any(t):
+            return False
+        if self._in_brackets(clause_start, pos):
+            # a figure in brackets is asked about within them: "(chỉ tiêu chung của cả nước
+            # theo Nghị quyết số 28-NQ/TW là 45%)" after "… của tỉnh tham gia BHXH"
+            clause_start = self.text.rfind("(", clause_start, pos)
+            close = self.text.find(")", pos, clause_end)
+            clause_end = close if close >= 0 else clause_end
+        return not self.cues.assigned.any(self.text[clause_start:clause_end])
 
     def _respective(self, num, sent, clause_start, clause_end) -> Ref | None:
         """'ở các huyện A Lưới, Nam Đông lần lượt đạt 99,6% và 99,2%': the i-th place for the i-th figure."""
@@ -486,6 +493,11 @@ class Linker:
             return True
         return bool(_re(r"người\s+tham\s+gia|đối tượng").search(self.text[sent.start:sent.end]))
 
+    def _aimed_at(self, sent: Sentence, d) -> bool:
+        """Is date `d` the date a target is aimed at ("phấn đấu đến cuối năm 2013 … đạt 90%")?
+        Such a date is not the time later figures are as of."""
+        return self.cues.target_strong.last(self.text[sent.start:d.start]) is not None
+
     def _in_place_name(self, start: int, end: int) -> bool:
         """Is text[start:end] inside the name of a place found ("Phường Hà Giang 1")?"""
         i = bisect.bisect_right(self._place_starts, start) - 1
@@ -530,6 +542,8 @@ class Linker:
     def _scheme(self, num, sent, clause_start, clause_end, win_start, prev) -> str | None:
         text = self.text
         for sm in sent.schemes:
+            if num.value_end <= sm.start < num.end:
+                return sm.scheme  # in the unit: "127.540 thẻ BHYT"
             if num.end <= sm.start <= num.end + 60 and sm.start < clause_end:
                 gap = text[num.end:sm.start]
                 if (sm.start <= num.end + 30 and _ATTACHED_GAP.match(gap)) or (
@@ -600,6 +614,8 @@ class Linker:
             prev_place = e
             if (not allow_org and self._in_org(e.start, e.end)) or _in_scope_phrase(self.text, e.start, sent_start):
                 continue
+            if self._closed_before(e.end, end):
+                continue  # an aside in brackets closed before the figure: "huyện A (tỉnh B) có …"
             region = self.regions.from_entity(e)
             source = "comparison" if _after_comparison(self.text, e.start, sent_start) else "own"
             if region:
@@ -614,7 +630,7 @@ class Linker:
             # _PLURAL_BEFORE ends in \s+$: only after a space (all of regex's \s are isspace)
             if a > 0 and self.text[a - 1].isspace() and _PLURAL_BEFORE.search(self.text[max(0, a - 12):a]):
                 continue  # "các xã có", "5 huyện đạt": several places, not the document's own
-            if self._in_org(a, pos):
+            if self._in_org(a, pos) or self._closed_before(pos, end):
                 continue
             region = self._recent_place(level, a) or self.regions.collective(level)
             source = "comparison" if _after_comparison(self.text, a, sent_start) else "collective"
@@ -697,6 +713,16 @@ class Linker:
             return False
         n_open = bisect.bisect_left(opens, pos) - bisect.bisect_left(opens, start)
         return n_open > 0 and n_open > bisect.bisect_left(closes, pos) - bisect.bisect_left(closes, start)
+
+    def _closed_before(self, start: int, pos: int) -> bool:
+        """More ")" than "(" in text[start:pos]: is `start` inside brackets that close before
+        `pos` ("… (chỉ tiêu chung của cả nước là 45%) và có 22.000 người")?"""
+        closes = self._closes
+        if not closes:
+            return False
+        n_close = bisect.bisect_left(closes, pos) - bisect.bisect_left(closes, start)
+        opens = self._opens
+        return n_close > 0 and n_close > bisect.bisect_left(opens, pos) - bisect.bisect_left(opens, start)
 
     def _in_org(self, start: int, end: int) -> bool:
         """Is [start, end) inside an organization's name? One starting at or before

@@ -39,7 +39,8 @@ class SchemeFinder:
         self._phrases = CueSet(p for ps in data["schemes"].values() for p in ps)
         after = _alternation(data.get("organization_after", []), trie=True)
         before = _alternation(data.get("organization_before", []), trie=True)
-        self._org_after = regex.compile(rf"^\s+(?:{after})(?!{_W})")
+        # (also "Bảo hiểm xã hội (BHXH) tỉnh", and its "BHXH" in the brackets)
+        self._org_after = regex.compile(rf"^(?:\s*\(\s*\p{{L}}{{2,8}}\s*\)|\s*\))?\s+(?:{after})(?!{_W})")
         # searched backwards ((?r)), from the end where it must end (only whether it does is asked)
         self._org_before = regex.compile(rf"(?r)(?<!{_W})(?:{before})\s+$")
         # a text that _org_before matches ends, once stripped, in one of these (the last
