@@ -79,6 +79,29 @@ def test_a_change_larger_than_its_total_is_dropped():
     assert "participants" in metrics and "participants_change" not in metrics
 
 
+def test_a_tables_period_comes_from_its_caption_or_the_text_before_it(tmp_path):
+    from extractor.pipeline import extract_file
+
+    def table_periods(body):
+        p = tmp_path / "phuyen.html"
+        p.write_text("<html><head><title>Phú Yên: BHYT</title></head><body><p>Thứ Sáu, 15/01/2021</p>"
+                     + body + "<p>Năm 2021, toàn tỉnh Phú Yên có 810.000 người tham gia BHYT.</p>"
+                     "</body></html>", encoding="utf-8")
+        return {(r["region"]["name"], r["metric"], r["period"]["end"])
+                for r in extract_file(str(p)).records if r["method"] == "rule+table"}
+
+    head = "<tr><th>Địa phương</th><th>Số người tham gia</th></tr>"
+    row = "<tr><td>Huyện Sông Hinh</td><td>46.392</td></tr>"
+    asof = "<p>Đến ngày 30/9/2020, toàn tỉnh Phú Yên có 800.100 người tham gia BHYT.</p>"
+    # the caption's date
+    assert table_periods(asof + f"<table><caption>Số người tham gia BHYT (đến 31/12/2020)</caption>"
+                         f"{head}{row}</table>") == {("Sông Hinh", "participants", "2020-12-31")}
+    # none near the table: the as-of date the text had set before it, not the one after it
+    filler = "<p>" + "Công tác tuyên truyền được đẩy mạnh ở các địa phương trong tỉnh. " * 8 + "</p>"
+    assert table_periods(asof + filler + f"<table>{head}{row}</table>") == {
+        ("Sông Hinh", "participants", "2020-09-30")}
+
+
 def test_table_of_districts_gives_one_record_per_cell():
     from extractor.pipeline import extract_file
     corpus = Path(__file__).resolve().parents[1] / "corpus"

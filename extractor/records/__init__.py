@@ -48,7 +48,7 @@ def build_records(*, doc, view, meta, reference, numbers, dates, entities, conte
                     regions=resolver, reference=reference, view=view, original=doc.text,
                     skip_paragraphs=skip)
     records = linker.run()
-    records += table_records(doc, resolver, reference, linker.state.asof)
+    records += table_records(doc, resolver, reference, linker.asof_at)
     return drop_impossible(drop_duplicates(records))
 
 

@@ -138,6 +138,7 @@ class Linker:
         self.cues = metric_cues()
         self.state = DocState()
         self.records: list[Record] = []
+        self.asof_marks: list[tuple[int, Period]] = []  # (offset, as-of date set there), in order
         self._breaks_of: Sentence | None = None      # see _breaks
         self._sent_breaks: list[tuple[int, int]] = []
         self._span_of: Sentence | None = None        # see _emit
@@ -149,6 +150,11 @@ class Linker:
         # offsets of every "(" and ")", for _in_brackets by bisection
         self._opens = [m.start() for m in _OPEN.finditer(text)]
         self._closes = [m.start() for m in _CLOSE.finditer(text)]
+
+    def asof_at(self, pos: int) -> Period | None:
+        """The as-of date the running text had set before offset `pos` (after `run`)."""
+        i = bisect.bisect_right(self.asof_marks, pos, key=lambda m: m[0])
+        return self.asof_marks[i - 1][1] if i else None
 
     # --- driver -----------------------------------------------------------------------
     def run(self) -> list[Record]:
@@ -189,12 +195,14 @@ class Linker:
             return
         intro = self.text[sent.start:sent.end].rstrip(" *").endswith(":")
         asofs = [d for d, r in sent.dates if r == ASOF and (getattr(d, "asof", False) or sent.numbers or intro)
-                 and not self._in_brackets(sent.start, d.start) and not self._aimed_at(sent, d)]
+                 and not self._in_brackets(sent.start, d.start) and not self._aimed_at(sent, d)
+                 and not self._now_is_last_asof(d)]   # "hiện" soon after the data's date: that date
         if asofs:
             marked = [d for d in asofs if getattr(d, "asof", False)]
             p = self._period_of(_prefer_point(marked or asofs)[0])
             if p.end:
                 self.state.asof = p
+                self.asof_marks.append((sent.start, p))
 
     # --- one sentence -------------------------------------------------------------------
     def _sentence(self, sent: Sentence) -> None:

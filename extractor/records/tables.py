@@ -53,7 +53,9 @@ def column_metric(header: str) -> str | None:
     return None
 
 
-def table_records(doc, resolver, reference, asof) -> list[Record]:
+def table_records(doc, resolver, reference, asof_at) -> list[Record]:
+    """Records of `doc.tables`; `asof_at(offset)` is the as-of date the running text had set
+    before an offset (used when neither the table nor the text before it gives a date)."""
     from ..normalize import find_dates, normalize_number
     out: list[Record] = []
     for table in doc.tables:
@@ -79,10 +81,15 @@ def table_records(doc, resolver, reference, asof) -> list[Record]:
                 if cell is not None and cell.text and cell.text not in parts:
                     parts.append(cell.text)
             headers.append(" ".join(parts))
-        caption = doc.text[max(0, table.start - 400):table.start]
+        # the text before the table, then a header row of one cell that spans the table
+        # (an HTML <caption>: "Số người tham gia BHYT ở một số địa phương (đến 31/12/2020)")
+        spanning = " ".join(c.text for r in rows[:n_head] for c in r if c.text
+                            and sum(1 for x in r if x.text) == 1)
+        caption = doc.text[max(0, table.start - 400):table.start] + "\n" + spanning
         cap_scheme = _last_scheme(caption) or resolver.default_scheme
         cap_dates = [d for d in find_dates(caption, reference) if d.end_iso or d.value]
-        base_period = period_of(cap_dates[-1]) if cap_dates else (asof or reference_period(reference))
+        base_period = period_of(cap_dates[-1]) if cap_dates else (
+            asof_at(table.start) or reference_period(reference))
         labels = [next((c for c in row if c.text and not _NUMERIC.match(c.text)), None)
                   for row in rows[n_head:]]
         transposed = sum(1 for lb in labels if lb is not None and column_metric(lb.text)
