@@ -51,6 +51,8 @@ _COMPARED_AFTER = regex.compile(r"\s*(?:\(\s*)?so\s+với(?!\p{L})")   # a chang
 _RISEN_TO = regex.compile(r"(?<!\p{L})(?:tăng|nâng)\s+lên\s*$")
 _SHARED_TAIL = regex.compile(r"\s*(?:đều\s+)?(?:đạt|có|với|là|:)?\s*(?:\p{L}+\s+){0,3}")
 _SHARED_PERCENT_TAIL = regex.compile(r"\s*(?:đều\s+)?(?:đạt|có|với|là|:)?\s*(?:\p{L}+\s+){0,6}")
+_ESTIMATED_BEFORE = regex.compile(r"(?i)(?<!\p{L})(?:ước|ước tính|dự kiến)\s*$")
+_COMPARED_TARGET = regex.compile(r"(?<!\p{L})so với\s+(?:mục tiêu|chỉ tiêu)(?:\s+\p{L}+){0,3}\s*$")
 _BARE_CLAUSE = regex.compile(r"[\s;,\-–+*•]*$")   # nothing before the clause's figure
 _TAG_END = regex.compile(r"\s*\)\s*[-–—]")
 
@@ -196,7 +198,8 @@ class Linker:
         intro = self.text[sent.start:sent.end].rstrip(" *").endswith(":")
         asofs = [d for d, r in sent.dates if r == ASOF and (getattr(d, "asof", False) or sent.numbers or intro)
                  and not self._in_brackets(sent.start, d.start) and not self._aimed_at(sent, d)
-                 and not self._now_is_last_asof(d)]   # "hiện" soon after the data's date: that date
+                 and not self._now_is_last_asof(d)      # "hiện" soon after the data's date: that date
+                 and not self._anaphoric(d.text)]        # "Cùng thời điểm": the date carried so far
         if asofs:
             marked = [d for d in asofs if getattr(d, "asof", False)]
             p = self._period_of(_prefer_point(marked or asofs)[0])
@@ -394,6 +397,8 @@ class Linker:
                 return None, 1
             if prev and prev.metric == "participants_change" and _re(r"\s*\(\s*").fullmatch(win):
                 return None, 1  # "tăng 3.860 (7%)": the growth of a change
+            if _COMPARED_TARGET.search(win):
+                return None, 1  # "cao hơn so với mục tiêu trên 80% … mà Nghị quyết … đặt ra": another's
             if c.plan_after.after(right):
                 return "plan_attainment", 1
             # "… chỉ tiêu giao (95%)": the window ends in "(" (a quick test first)
@@ -502,9 +507,11 @@ class Linker:
         return bool(_re(r"người\s+tham\s+gia|đối tượng").search(self.text[sent.start:sent.end]))
 
     def _aimed_at(self, sent: Sentence, d) -> bool:
-        """Is date `d` the date a target is aimed at ("phấn đấu đến cuối năm 2013 … đạt 90%")?
-        Such a date is not the time later figures are as of."""
-        return self.cues.target_strong.last(self.text[sent.start:d.start]) is not None
+        """Is date `d` the date a target is aimed at ("phấn đấu đến cuối năm 2013 … đạt 90%") or
+        an estimate is made for ("Ước đến 31/12/2016")? Such a date is not the time later
+        figures are as of."""
+        return self.cues.target_strong.last(self.text[sent.start:d.start]) is not None \
+            or _ESTIMATED_BEFORE.search(self.text[max(sent.start, d.start - 16):d.start]) is not None
 
     def _in_place_name(self, start: int, end: int) -> bool:
         """Is text[start:end] inside the name of a place found ("Phường Hà Giang 1")?"""
@@ -570,6 +577,8 @@ class Linker:
         after = [sm for sm in sent.schemes if num.end <= sm.start < clause_end and not sm.comparison]
         if after:
             return after[0].scheme
+        if not sent.schemes and "bao phủ" in text[max(sent.start, num.start - 60):num.start]:
+            return "BHYT"  # "tỷ lệ bao phủ" with no scheme named in the sentence is health insurance's
         return self.state.para_scheme or self.state.doc_scheme or self.regions.default_scheme
 
     # --- region -------------------------------------------------------------------------
