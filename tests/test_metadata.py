@@ -200,6 +200,19 @@ def test_letter_header_in_a_two_column_table():
     assert m["title"] == "Tăng cường vận động nhân dân tham gia BHYT"
 
 
+def test_letter_header_whose_two_columns_ran_together():
+    # a PDF's or a converted file's text: the motto and the date line on the issuer's lines
+    text = ("ỦY BAN NHÂN DÂN                CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\n"
+            " TỈNH BÀ RỊA - VŨNG TÀU               Độc lập - Tự do - Hạnh phúc\n\n"
+            "Số: 1862/UBND-VX          Bà Rịa - Vũng Tàu, ngày 5 tháng 4 năm 2019\n"
+            "V/v đẩy mạnh phát triển người tham gia BHYT\n\nKính gửi: Bảo hiểm xã hội tỉnh.\n")
+    m = extract_metadata(document_from_text(text), clean(text).text)
+    letter = m["letter"]
+    assert (letter["number"], letter["issuer"], letter["place"], letter["date"]) == (
+        "1862/UBND-VX", "ỦY BAN NHÂN DÂN TỈNH BÀ RỊA - VŨNG TÀU", "Bà Rịa - Vũng Tàu", "2019-04-05")
+    assert m["published"] == "2019-04-05"
+
+
 def test_issuer_from_the_number_code():
     lines = split_lines("Số: 15/BC-BHXH\nHà Nội, ngày 05 tháng 01 năm 2024\nBÁO CÁO\nKết quả năm 2023")
     letter = read_letter(lines)

@@ -37,6 +37,12 @@ def _rules():
         "not_recipients": [regex.compile(p) for p in cfg["not_recipients"]],
         "note": regex.compile(cfg["recipient_note"]),
         "mottos": [_squash(m) for m in cfg["mottos"]],
+        # where the right column starts in a line whose columns ran together: a motto, or
+        # a date line's place of up to four capitalised words
+        "second_column": regex.compile(
+            r"(?<=\s)(?:(?i:" + "|".join(r"[\s\-–—]+".join(regex.escape(w) for w in _squash(m).split())
+                                        for m in cfg["mottos"])
+            + r")|(?:TP\.?\s*)?\p{Lu}\p{Ll}*(?:(?:\s*[-–]\s*|\s+)\p{Lu}\p{Ll}*){0,4}\s*,\s*ngày\s)"),
         "headings": [_squash(h) for h in cfg["headings"]],
         "type_codes": {c.upper() for c in cfg["type_codes"]},
         "issuer_codes": {k.upper(): v for k, v in cfg["issuer_codes"].items()},
@@ -59,7 +65,7 @@ def _squash(s: str) -> str:
 
 def read_letter(lines: list[str], header_lines: int = 40) -> dict:
     r = _rules()
-    head = lines[:header_lines]
+    head = [part for line in lines[:header_lines] for part in _unmerged(line)]
     number = None
     place = date = subject = None
     for line in head:
@@ -78,6 +84,26 @@ def read_letter(lines: list[str], header_lines: int = 40) -> dict:
     issuer = _issuer_block(head) or _issuer_from_number(number, place)
     return {"number": number, "issuer": issuer, "place": place, "date": date,
             "subject": subject, "recipients": _recipients(lines)}
+
+
+
+# a capitalised word or "TP." right before ("Bà Rịa - Vũng Tàu, ngày"): the place of a date
+# line begins further left
+_PLACE_GOES_ON = regex.compile(r"(?:\p{Lu}\p{Ll}+|TP\.?)(?:\s*[-–]\s*|\s+)$")
+
+
+def _unmerged(line: str) -> list[str]:
+    """A header line whose two columns ran together in a copy ("ỦY BAN NHÂN DÂN CỘNG HÒA
+    XÃ HỘI CHỦ NGHĨA VIỆT NAM", "Số: 1862/UBND-VX Hà Tĩnh, ngày 5 tháng 4 năm 2019") as
+    its two parts: split before a motto or a date line that does not begin it."""
+    find = _rules()["second_column"].search
+    parts, start, m = [], 0, find(line, 1)
+    while m is not None:
+        if line[start:m.start()].strip() and not _PLACE_GOES_ON.search(line, start, m.start()):
+            parts.append(line[start:m.start()].rstrip())
+            start = m.start()
+        m = find(line, m.end())
+    return parts + [line[start:]]
 
 
 def letter_date(text: str) -> str | None:
