@@ -53,6 +53,7 @@ _SHARED_TAIL = regex.compile(r"\s*(?:đều\s+)?(?:đạt|có|với|là|:)?\s*(?
 _SHARED_PERCENT_TAIL = regex.compile(r"\s*(?:đều\s+)?(?:đạt|có|với|là|:)?\s*(?:\p{L}+\s+){0,6}")
 _ESTIMATED_BEFORE = regex.compile(r"(?i)(?<!\p{L})(?:ước|ước tính|dự kiến)\s*$")
 _COMPARED_TARGET = regex.compile(r"(?<!\p{L})so với\s+(?:mục tiêu|chỉ tiêu)(?:\s+\p{L}+){0,3}\s*$")
+_JOINER = regex.compile(r"\s*(?:,|và|,\s*và)\s*")
 _BARE_CLAUSE = regex.compile(r"[\s;,\-–+*•]*$")   # nothing before the clause's figure
 _TAG_END = regex.compile(r"\s*\)\s*[-–—]")
 
@@ -232,6 +233,9 @@ class Linker:
             right = text[num.end:min(next_start, clause_end, num.end + 60)]
             metric, sign = self._metric(num, kind, sent, clause_start, win_start, right, prev,
                                         clause_end)
+            if kind == "percent" and metric in ("rate", None) and next_start < clause_end \
+                    and _JOINER.fullmatch(right) and self._plan_after_next(sent, next_start):
+                metric, sign = "plan_attainment", 1  # "lần lượt đạt 92,1% và 88,5% kế hoạch"
             if metric is None:
                 prev = FigureState(num.end, kind, None if metric is None else metric,
                                    prev.scheme if prev else None, prev.region if prev else None)
@@ -812,6 +816,8 @@ class Linker:
             m = None  # "Hiện còn 142 nghìn người…" after "đến 30/6/2018": the report's own date
         if m is not None:
             period = self._period_of(m)
+            if metric not in TARGETS and getattr(m, "needs_reference", False):
+                period = self._past_year(period)
             if (getattr(m, "kind", "") == "year" and self.state.asof and self.state.asof.end
                     and period.end and self.state.asof.end[:4] == period.end[:4]
                     and len(self.state.asof.end) > 4 and metric not in TARGETS):
@@ -875,6 +881,29 @@ class Linker:
         if _re(r"cùng kỳ").search(self.text[clause_start:clause_end]) and period.end:
             return shift_year(period, -1)
         return None
+
+    def _plan_after_next(self, sent: Sentence, next_start: int) -> bool:
+        """Is the percent starting at `next_start` followed by a plan cue ("88,5% kế hoạch")?"""
+        nxt = next((n for n in sent.numbers if n.start == next_start), None)
+        return nxt is not None and nxt.unit == "percent" and bool(
+            self.cues.plan_after.after(self.text[nxt.end:nxt.end + 30]))
+
+    def _past_year(self, period: Period) -> Period:
+        """A figure's date read from the publication day that falls well after it, when the
+        same date a year before falls shortly before it: "Đến cuối năm, …" in a text of
+        15/01/2026 is the end of 2025. (An estimate "đến cuối năm" in December stays.)"""
+        ref = self.reference
+        end = period.end or ""
+        if ref is None or len(end) < 7:
+            return period
+        try:
+            day = _dt.date.fromisoformat(end[:10]) if len(end) >= 10 else _dt.date(int(end[:4]), int(end[5:7]), 1)
+            before = day.replace(year=day.year - 1, day=min(day.day, 28) if day.month == 2 else day.day)
+        except ValueError:
+            return period
+        if (day - ref).days > 60 and 0 <= (ref - before).days <= 120:
+            return shift_year(period, -1)
+        return period
 
     def _before_period(self, mention, period: Period) -> Period | None:
         """"so với quý trước / tháng trước / năm trước / đầu năm": a comparison date read from
