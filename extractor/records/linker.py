@@ -466,7 +466,7 @@ class Linker:
                 or self._not_covered_later(phrase):
             return "non_participants", 1
         if (num.unit == "card" or (num.unit_text or "").lower().startswith("thẻ")) \
-                and c.cards_lead.last(win):
+                and c.cards_lead.last(clause_left[-60:]):
             return "cards_issued", 1
         if c.excess_lead.lead(lead, strict=True) and (
                 _re(r"^\s*(?:so|kế hoạch|chỉ tiêu|mục tiêu)").match(right)
@@ -814,6 +814,10 @@ class Linker:
             m = None  # "trong 6 tháng" with no year known, "đến thời điểm này": the as-of carried so far
         if m is not None and self._now_is_last_asof(m):
             m = None  # "Hiện còn 142 nghìn người…" after "đến 30/6/2018": the report's own date
+        elif m is not None and self._is_bare_now(m):
+            # "đến hết tháng 3/2019 toàn tỉnh có …; toàn tỉnh hiện còn khoảng 145 nghìn người …"
+            m = next((d for d, r in reversed(sent.dates) if r == ASOF and d.end <= m.start
+                      and self._recent(self._period_of(d).end)), m)
         if m is not None:
             period = self._period_of(m)
             if metric not in TARGETS and getattr(m, "needs_reference", False):
@@ -855,16 +859,21 @@ class Linker:
 
     def _now_is_last_asof(self, mention) -> bool:
         """Does a bare "hiện"/"hiện nay" mean the as-of date the text gave shortly before?"""
-        if getattr(mention, "kind", "") != "relative" or not self.reference or not self.state.asof:
-            return False
-        if not _re(r"(?i)(?:hiện|hiện nay|hiện tại)$").match(mention.text.strip()):
-            return False
-        end = self.state.asof.end or ""
+        return self.state.asof is not None and self._is_bare_now(mention) \
+            and self._recent(self.state.asof.end)
+
+    def _is_bare_now(self, mention) -> bool:
+        return getattr(mention, "kind", "") == "relative" and self.reference is not None \
+            and _re(r"(?i)(?:hiện|hiện nay|hiện tại)$").match(mention.text.strip()) is not None
+
+    def _recent(self, end: str | None) -> bool:
+        """Is the day `end` at most two months before the publication day?"""
+        end = end or ""
         try:
             then = _dt.date.fromisoformat(end[:10]) if len(end) >= 10 else None
         except ValueError:
             return False
-        return then is not None and 0 <= (self.reference - then).days <= 62
+        return then is not None and self.reference is not None and 0 <= (self.reference - then).days <= 62
 
     def _compared(self, num, sent, clause_start, clause_end, period: Period) -> Period | None:
         comps = [d for d, r in sent.dates if r == COMPARISON and clause_start <= d.start < clause_end]
