@@ -48,10 +48,8 @@ _OTHER_SUBJECT = regex.compile(r"(?<!\p{L})(?:và|hoặc|tỷ lệ|tỉ lệ|s�
 _NOT_COVERED_GAP = 40   # characters between a count's unit and a later "chưa tham gia"
 _NOT_COVERED_GAP_BREAK = regex.compile(r"\d|tham gia|có thẻ")
 _COMPARED_AFTER = regex.compile(r"\s*(?:\(\s*)?so\s+với(?!\p{L})")   # a change measured against a past
-_RISEN_TO = regex.compile(r"(?<!\p{L})(?:tăng|nâng)\s+lên\s*$")
 _SHARED_TAIL = regex.compile(r"\s*(?:đều\s+)?(?:đạt|có|với|là|:)?\s*(?:\p{L}+\s+){0,3}")
 _SHARED_PERCENT_TAIL = regex.compile(r"\s*(?:đều\s+)?(?:đạt|có|với|là|:)?\s*(?:\p{L}+\s+){0,6}")
-_ESTIMATED_BEFORE = regex.compile(r"(?i)(?<!\p{L})(?:ước|ước tính|dự kiến)\s*$")
 _COMPARED_TARGET = regex.compile(r"(?<!\p{L})so với\s+(?:mục tiêu|chỉ tiêu)(?:\s+\p{L}+){0,3}\s*$")
 _JOINER = regex.compile(r"\s*(?:,|và|,\s*và)\s*")
 _BARE_CLAUSE = regex.compile(r"[\s;,\-–+*•]*$")   # nothing before the clause's figure
@@ -481,10 +479,12 @@ class Linker:
             target = False  # "đạt 85,4% chỉ tiêu được giao, tăng 5.432 người so với cùng kỳ"
         if c.change_decrease_lead.lead(lead):
             return ("target_participants", 1) if target else ("participants_change", -1)
-        if c.change_increase_lead.lead(lead) and (target or not _RISEN_TO.search(lead)
-                                                  or _COMPARED_AFTER.match(right)):
-            # ("năm 2022 tăng lên 25.310 người": risen to, a level, unless measured "so với")
-            return ("target_participants", 1) if target else ("participants_change", 1)
+        if c.change_increase_lead.lead(lead):
+            if target:
+                return "target_participants", 1
+            if not c.risen_to_lead.lead(lead, strict=True) or _COMPARED_AFTER.match(right):
+                return "participants_change", 1
+            # else "năm 2022 tăng lên 25.310 người": the level risen to
         # a window that starts at the clause is the clause: the question asked above
         if in_target or (said if win_start == clause_start else c.target_count_before.last(win)):
             if level is None:
@@ -515,7 +515,8 @@ class Linker:
         an estimate is made for ("Ước đến 31/12/2016")? Such a date is not the time later
         figures are as of."""
         return self.cues.target_strong.last(self.text[sent.start:d.start]) is not None \
-            or _ESTIMATED_BEFORE.search(self.text[max(sent.start, d.start - 16):d.start]) is not None
+            or self.cues.estimate_lead.lead(self.text[max(sent.start, d.start - 16):d.start],
+                                            strict=True) is not None
 
     def _in_place_name(self, start: int, end: int) -> bool:
         """Is text[start:end] inside the name of a place found ("Phường Hà Giang 1")?"""
