@@ -18,6 +18,7 @@ a letter at all is decided in metadata.py.
 from __future__ import annotations
 
 import functools
+import re
 
 import regex
 
@@ -37,6 +38,9 @@ def _rules():
         "not_recipients": [regex.compile(p) for p in cfg["not_recipients"]],
         "note": regex.compile(cfg["recipient_note"]),
         "mottos": [_squash(m) for m in cfg["mottos"]],
+        # the first two words of a motto, found fast (`re`): lines without them are not split
+        "motto_hint": re.compile("|".join(r"\s+".join(re.escape(w) for w in _squash(m).split()[:2])
+                                          for m in cfg["mottos"]), re.IGNORECASE),
         # where the right column starts in a line whose columns ran together: a motto, or
         # a date line's place of up to four capitalised words
         "second_column": regex.compile(
@@ -92,11 +96,17 @@ def read_letter(lines: list[str], header_lines: int = 40) -> dict:
 _PLACE_GOES_ON = regex.compile(r"(?:\p{Lu}\p{Ll}+|TP\.?)(?:\s*[-–]\s*|\s+)$")
 
 
+_MERGED_MAX = 160   # characters: two header columns side by side are shorter than this
+
+
 def _unmerged(line: str) -> list[str]:
     """A header line whose two columns ran together in a copy ("ỦY BAN NHÂN DÂN CỘNG HÒA
     XÃ HỘI CHỦ NGHĨA VIỆT NAM", "Số: 1862/UBND-VX Hà Tĩnh, ngày 5 tháng 4 năm 2019") as
     its two parts: split before a motto or a date line that does not begin it."""
-    find = _rules()["second_column"].search
+    r = _rules()
+    if len(line) > _MERGED_MAX or ("ngày" not in line and r["motto_hint"].search(line) is None):
+        return [line]   # a paragraph, or no column to split (most lines: the pattern is slow)
+    find = r["second_column"].search
     parts, start, m = [], 0, find(line, 1)
     while m is not None:
         if line[start:m.start()].strip() and not _PLACE_GOES_ON.search(line, start, m.start()):
