@@ -102,6 +102,20 @@ def test_a_tables_period_comes_from_its_caption_or_the_text_before_it(tmp_path):
         ("Sông Hinh", "participants", "2020-09-30")}
 
 
+def test_a_plain_text_tables_as_of_date_is_taken_at_its_place_in_the_clean_text():
+    # runs of spaces before the table shrink in the clean text: the table's offset in the
+    # file is further on than the sentence after it in the clean text
+    padding = "Tin Phú Yên" + " " * 900 + "\n"
+    filler = "Công tác tuyên truyền được đẩy mạnh ở các địa phương trong tỉnh. " * 8
+    text = (padding + "Đến ngày 30/9/2020, toàn tỉnh Phú Yên có 800.100 người tham gia BHYT.\n"
+            + filler + "\nĐịa phương        Dân số     Số người tham gia\n"
+            "Huyện Sông Hinh   47.000     46.392\nHuyện Tuy An      120.000    109.047\n"
+            "Năm 2021, toàn tỉnh Phú Yên có 810.000 người tham gia BHYT.\n")
+    got = {(r["region"]["name"], r["period"]["end"])
+           for r in extract_text(text, use_ner=False).records if r["method"] == "rule+table"}
+    assert got == {("Sông Hinh", "2020-09-30"), ("Tuy An", "2020-09-30")}
+
+
 def test_table_of_districts_gives_one_record_per_cell():
     from extractor.pipeline import extract_file
     corpus = Path(__file__).resolve().parents[1] / "corpus"

@@ -48,7 +48,9 @@ def build_records(*, doc, view, meta, reference, numbers, dates, entities, conte
                     regions=resolver, reference=reference, view=view, original=doc.text,
                     skip_paragraphs=skip)
     records = linker.run()
-    records += table_records(doc, resolver, reference, linker.asof_at)
+    # (tables are found in the original text, the as-of dates in the clean one)
+    records += table_records(doc, resolver, reference,
+                             lambda pos: linker.asof_at(_clean_offset(view, pos)))
     return drop_impossible(drop_duplicates(records))
 
 
@@ -103,8 +105,10 @@ def _headline_paragraphs(text: str, title: str, sents) -> set[int]:
 
 def _clean_spans(view, spans):
     """Original-text spans mapped onto the clean text."""
-    out = []
-    to_orig = view.to_orig
-    for a, b in spans:
-        out.append((bisect.bisect_left(to_orig, a), bisect.bisect_left(to_orig, b)))
-    return out
+    return [(_clean_offset(view, a), _clean_offset(view, b)) for a, b in spans]
+
+
+def _clean_offset(view, pos: int) -> int:
+    """The clean-text offset of an original-text offset (the first clean character at or
+    after it)."""
+    return bisect.bisect_left(view.to_orig, pos)

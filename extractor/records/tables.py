@@ -55,7 +55,8 @@ def column_metric(header: str) -> str | None:
 
 def table_records(doc, resolver, reference, asof_at) -> list[Record]:
     """Records of `doc.tables`; `asof_at(offset)` is the as-of date the running text had set
-    before an offset (used when neither the table nor the text before it gives a date)."""
+    before an offset of `doc.text` (used when neither the table nor the text before it gives
+    a date)."""
     from ..normalize import find_dates, normalize_number
     out: list[Record] = []
     for table in doc.tables:
