@@ -51,9 +51,23 @@ _COMPARED_AFTER = regex.compile(r"\s*(?:\(\s*)?so\s+với(?!\p{L})")   # a chang
 _SHARED_TAIL = regex.compile(r"\s*(?:đều\s+)?(?:đạt|có|với|là|:)?\s*(?:\p{L}+\s+){0,3}")
 _SHARED_PERCENT_TAIL = regex.compile(r"\s*(?:đều\s+)?(?:đạt|có|với|là|:)?\s*(?:\p{L}+\s+){0,6}")
 _COMPARED_TARGET = regex.compile(r"(?<!\p{L})so với\s+(?:mục tiêu|chỉ tiêu)(?:\s+\p{L}+){0,3}\s*$")
-_JOINER = regex.compile(r"\s*(?:,|và|,\s*và)\s*")
+_JOINER = regex.compile(r"\s*(?:,|và|,\s*và)\s*")   # between two items of a list
 _BARE_CLAUSE = regex.compile(r"[\s;,\-–+*•]*$")   # nothing before the clause's figure
 _TAG_END = regex.compile(r"\s*\)\s*[-–—]")
+
+
+def _day_of(end: str | None, month_day: int | None = None) -> _dt.date | None:
+    """The day a period's end names ("2023-09-30"); for a month ("2023-09"), its day
+    `month_day` when one is given; else None."""
+    end = end or ""
+    try:
+        if len(end) >= 10:
+            return _dt.date.fromisoformat(end[:10])
+        if len(end) == 7 and month_day is not None:
+            return _dt.date(int(end[:4]), int(end[5:7]), month_day)
+    except ValueError:
+        pass
+    return None
 
 
 def _source_tag(text: str, start: int, end: int) -> bool:
@@ -323,7 +337,7 @@ class Linker:
         level = (ents[-1].normalized or {}).get("level")
         for e in reversed(ents[:-1]):
             gap = self.text[e.end:chain[0].start]
-            if not _re(r"\s*(?:,|và|,\s*và)\s*").fullmatch(gap) or (e.normalized or {}).get("level") != level:
+            if not _JOINER.fullmatch(gap) or (e.normalized or {}).get("level") != level:
                 break  # a list is of one level: "xã A, huyện B" is an address
             chain.insert(0, e)
         tail = self.text[chain[-1].end:end]
@@ -449,7 +463,7 @@ class Linker:
         # counts of people or cards
         if num.unit is None and not self._count_context(num, sent, prev, right):
             return None, 1
-        if prev and prev.kind == "count" and prev.metric and _re(r"\s*(?:,|và|,\s*và)\s*").fullmatch(win):
+        if prev and prev.kind == "count" and prev.metric and _JOINER.fullmatch(win):
             return prev.metric, prev.sign  # "giảm lần lượt 1.206 người và 874 người"
         phrase = _re(r"[,;.()]").split(right, maxsplit=1)[0]
         if c.population_lead.lead(lead) or c.count_exclude_after.any(phrase) \
@@ -869,11 +883,7 @@ class Linker:
 
     def _recent(self, end: str | None) -> bool:
         """Is the day `end` at most two months before the publication day?"""
-        end = end or ""
-        try:
-            then = _dt.date.fromisoformat(end[:10]) if len(end) >= 10 else None
-        except ValueError:
-            return False
+        then = _day_of(end)
         return then is not None and self.reference is not None and 0 <= (self.reference - then).days <= 62
 
     def _compared(self, num, sent, clause_start, clause_end, period: Period) -> Period | None:
@@ -903,14 +913,10 @@ class Linker:
         same date a year before falls shortly before it: "Đến cuối năm, …" in a text of
         15/01/2026 is the end of 2025. (An estimate "đến cuối năm" in December stays.)"""
         ref = self.reference
-        end = period.end or ""
-        if ref is None or len(end) < 7:
+        day = _day_of(period.end, month_day=1)
+        if ref is None or day is None:
             return period
-        try:
-            day = _dt.date.fromisoformat(end[:10]) if len(end) >= 10 else _dt.date(int(end[:4]), int(end[5:7]), 1)
-            before = day.replace(year=day.year - 1, day=min(day.day, 28) if day.month == 2 else day.day)
-        except ValueError:
-            return period
+        before = day.replace(year=day.year - 1, day=min(day.day, 28) if day.month == 2 else day.day)
         if (day - ref).days > 60 and 0 <= (ref - before).days <= 120:
             return shift_year(period, -1)
         return period
@@ -921,12 +927,7 @@ class Linker:
         published in 2024)."""
         if not getattr(mention, "needs_reference", False):
             return None
-        end = period.end or ""
-        try:
-            day = _dt.date.fromisoformat(end[:10]) if len(end) >= 10 else (
-                _dt.date(int(end[:4]), int(end[5:7]), 28) if len(end) == 7 else None)
-        except ValueError:
-            return None
+        day = _day_of(period.end, month_day=28)
         if day is None:
             return None
         from ..normalize import read_date
